@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
+import { AuthGuard } from './common/auth/auth.guard';
+import { ProblemDetailsFilter } from './common/problem-details.filter';
+import type { AppConfig } from './config/config';
+import { CoreModule } from './core.module';
+import { OperationsModule } from './operations/operations.module';
+import { ReferenceDataModule } from './reference-data/reference-data.module';
+import { UsersModule } from './users/users.module';
+
+/** The API: every HTTP route. Jobs are enqueued here and processed by the worker. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.register(config, 'api'),
+        AuthModule,
+        UsersModule,
+        ReferenceDataModule,
+        OperationsModule,
+      ],
+      providers: [
+        AuthGuard,
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+    };
+  }
+}

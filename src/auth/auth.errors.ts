@@ -1,0 +1,15 @@
+import { DomainError } from '../common/errors';
+
+export const AuthErrors = {
+  badCredentials: () => new DomainError('AUTH.INVALID_CREDENTIALS', 401, 'The e-mail or password is wrong'),
+  tokenExpired: () => new DomainError('AUTH.TOKEN_EXPIRED', 401, 'Your session has expired; sign in again'),
+  tokenInvalid: () => new DomainError('AUTH.TOKEN_INVALID', 401, 'The access token is not valid'),
+  accountInactive: () => new DomainError('AUTH.ACCOUNT_INACTIVE', 401, 'This account is deactivated'),
+  invitationInvalid: () =>
+    new DomainError(
+      'AUTH.INVITATION_INVALID',
+      400,
+      'This invitation link is invalid, expired or already used',
+      [{ field: 'token', message: 'is invalid, expired or already used' }],
+    ),
+};

@@ -1,0 +1,141 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, FieldProblem } from './errors';
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance: string;
+  requestId: string;
+  errors?: FieldProblem[];
+  [extra: string]: unknown;
+}
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  412: 'PRECONDITION_FAILED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  428: 'PRECONDITION_REQUIRED',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+const DATABASE_DOWN = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+  '08003',
+]);
+
+function titleFor(status: number): string {
+  return (HttpStatus[status] ?? 'Error')
+    .toLowerCase()
+    .split('_')
+    .map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w))
+    .join(' ');
+}
+
+/** Turns anything thrown into an RFC 9457 problem-details answer with a stable code. */
+export function toProblem(error: unknown, request: { url: string; id: string }): ProblemDetails {
+  const base = (status: number, code: string, detail: string): ProblemDetails => ({
+    type: `about:blank`,
+    title: titleFor(status),
+    status,
+    detail,
+    code,
+    instance: request.url,
+    requestId: request.id,
+  });
+
+  if (error instanceof DomainError) {
+    const problem = base(error.status, error.code, error.message);
+    if (error.fields) problem.errors = error.fields;
+    return { ...error.extra, ...problem };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const message =
+      typeof response === 'string'
+        ? response
+        : typeof (response as { message?: unknown }).message === 'string'
+          ? (response as { message: string }).message
+          : error.message;
+    const code =
+      status === 404 && /^Cannot \w+ /.test(message)
+        ? 'ROUTE_NOT_FOUND'
+        : (CODE_BY_STATUS[status] ?? 'ERROR');
+    return base(status, code, message);
+  }
+  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  if (
+    typeof fastifyError.statusCode === 'number' &&
+    fastifyError.statusCode >= 400 &&
+    fastifyError.statusCode < 500
+  ) {
+    const status = fastifyError.statusCode;
+    const code =
+      fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+        ? 'MALFORMED_BODY'
+        : (CODE_BY_STATUS[status] ?? 'BAD_REQUEST');
+    return base(status, code, fastifyError.message ?? titleFor(status));
+  }
+  const driverCode =
+    (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? fastifyError.code;
+  if (driverCode && DATABASE_DOWN.has(driverCode)) {
+    return base(503, 'DATABASE_UNAVAILABLE', 'The database is unreachable; try again shortly');
+  }
+  if (
+    error instanceof Error &&
+    /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(error.message)
+  ) {
+    return base(503, 'DATABASE_UNAVAILABLE', 'The database is unreachable; try again shortly');
+  }
+  if (error instanceof QueryFailedError && driverCode === '23505') {
+    return base(409, 'CONFLICT', 'This conflicts with a record that already exists');
+  }
+  if (error instanceof QueryFailedError && driverCode === '40001') {
+    return base(409, 'CONFLICT', 'A concurrent change won; reload and try again');
+  }
+  return base(500, 'INTERNAL_ERROR', 'An unexpected error occurred');
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const problem = toProblem(error, { url: request.url, id: String(request.id) });
+    if (problem.status >= 500) {
+      this.logger.error({ err: error, requestId: request.id }, `${request.method} ${request.url} failed`);
+    }
+    if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number') {
+      void reply.header('retry-after', String(problem.retryAfterSeconds));
+    }
+    void reply
+      .status(problem.status)
+      .header('content-type', 'application/problem+json; charset=utf-8')
+      .send(problem);
+  }
+}

@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
+import type { AppConfig } from '../config/config';
+import { ENTITIES } from './entities';
+
+/** Compiled, migrations live in dist/migrations; under ts-node, in migrations/ at the root. */
+const MIGRATIONS = __filename.endsWith('.js')
+  ? join(__dirname, '..', 'migrations', '*.js')
+  : join(__dirname, '..', '..', 'migrations', '*.ts');
+
+export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.databaseUrl,
+    entities: ENTITIES,
+    migrations: [MIGRATIONS],
+    migrationsTableName: 'migrations',
+    namingStrategy: new SnakeNamingStrategy(),
+    uuidExtension: 'pgcrypto',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: 10, connectionTimeoutMillis: 3000 },
+  };
+}

@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { LOCALES, type Locale } from '../common/auth/roles';
+
+export const TEMPLATE_ROOT = join(__dirname, '..', '..', 'templates', 'email');
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+  locale: Locale;
+}
+
+type Compiled = Handlebars.TemplateDelegate<Record<string, unknown>>;
+
+const RTL: ReadonlySet<Locale> = new Set(['ar']);
+
+/**
+ * E-mail templates under templates/email/<locale>/: `<name>.subject.hbs`, `<name>.html.hbs` and
+ * `<name>.text.hbs`, wrapped in the locale's `layout.html.hbs`. A locale that lacks a template
+ * falls back to English for that template only.
+ */
+export class EmailTemplates {
+  private readonly cache = new Map<string, Compiled | null>();
+  private readonly handlebars = Handlebars.create();
+
+  constructor(private readonly root = TEMPLATE_ROOT) {
+    this.handlebars.registerHelper(
+      'datetime',
+      function (this: unknown, value: unknown, options: Handlebars.HelperOptions) {
+        const root = (options.data as { root?: unknown } | undefined)?.root as
+          { _locale?: string; _timeZone?: string } | undefined;
+        if (typeof value !== 'string' && !(value instanceof Date)) return '';
+        const date = new Date(value);
+        if (Number.isNaN(date.getTime())) return '';
+        return new Intl.DateTimeFormat(root?._locale ?? 'en', {
+          dateStyle: 'long',
+          timeStyle: 'short',
+          timeZone: root?._timeZone ?? 'UTC',
+          timeZoneName: 'short',
+        }).format(date);
+      },
+    );
+  }
+
+  has(locale: Locale, name: string): boolean {
+    return this.compiled(locale, `${name}.html`) !== null;
+  }
+
+  render(name: string, requested: string, payload: Record<string, unknown>, timeZone = 'UTC'): RenderedEmail {
+    const wanted: Locale = (LOCALES as readonly string[]).includes(requested) ? (requested as Locale) : 'en';
+    const locale: Locale = this.has(wanted, name) ? wanted : 'en';
+    const part = (suffix: string) => {
+      const template = this.compiled(locale, `${name}.${suffix}`);
+      if (!template) throw new Error(`E-mail template ${locale}/${name}.${suffix}.hbs is missing`);
+      return template;
+    };
+    const data = { ...payload, _locale: locale, _timeZone: timeZone, _dir: RTL.has(locale) ? 'rtl' : 'ltr' };
+    const subject = part('subject')(data).replace(/\s+/g, ' ').trim();
+    const body = part('html')(data);
+    const layout = this.compiled(locale, 'layout.html') ?? this.compiled('en', 'layout.html');
+    const html = layout ? layout({ ...data, subject, body: new Handlebars.SafeString(body) }) : body;
+    const text = part('text')(data).trim() + '\n';
+    return { subject, html, text, locale };
+  }
+
+  private compiled(locale: Locale, file: string): Compiled | null {
+    const key = `${locale}/${file}`;
+    if (!this.cache.has(key)) {
+      const path = join(this.root, locale, `${file}.hbs`);
+      this.cache.set(
+        key,
+        existsSync(path)
+          ? this.handlebars.compile(readFileSync(path, 'utf8'), { noEscape: !file.endsWith('.html') })
+          : null,
+      );
+    }
+    return this.cache.get(key) ?? null;
+  }
+}

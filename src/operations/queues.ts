@@ -1,0 +1,4 @@
+import { EMAIL_QUEUE } from '../notifications/notifications.queue';
+
+/** Every BullMQ queue of the system: the dashboard and the metrics list them all. */
+export const ALL_QUEUES = [EMAIL_QUEUE] as const;

@@ -1,0 +1,182 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { LOCALES, type Locale } from '../../common/auth/roles';
+import type { Country, FundRules } from '../reference.entity';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class ThematicAreaView {
+  @ApiProperty({ example: 'TA2' }) code!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ type: [Number], example: [2, 7, 8, 12, 13] }) gcmObjectiveNumbers!: number[];
+}
+
+export class GcmObjectiveView {
+  @ApiProperty({ example: 7 }) number!: number;
+  @ApiProperty() title!: string;
+  @ApiProperty({ example: 'TA2' }) thematicAreaCode!: string;
+}
+
+export class GuidingPrincipleView {
+  @ApiProperty({ example: 'a' }) code!: string;
+  @ApiProperty() title!: string;
+}
+
+export class OrganizationView {
+  @ApiProperty({ example: 'IOM' }) code!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() active!: boolean;
+  @ApiProperty({ type: [String], description: 'Users who are the organization’s designated focal points' })
+  focalPointUserIds!: string[];
+}
+
+export class CountriesQuery {
+  @ApiPropertyOptional({ enum: LOCALES, default: 'en', description: 'Language of the `name` field' })
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale: Locale = 'en';
+}
+
+export class CountryView {
+  @ApiProperty({ example: 'SRB', description: 'ISO 3166-1 alpha-3' }) code!: string;
+  @ApiProperty({ example: 'RS' }) alpha2!: string;
+  @ApiProperty({ example: '688', description: 'UN M49 code' }) m49Code!: string;
+  @ApiProperty({ example: 'Serbia', description: 'Name in the requested locale' }) name!: string;
+  @ApiProperty({ description: 'Names in the six UN languages' }) names!: Record<Locale, string>;
+  @ApiProperty({ example: '150' }) regionCode!: string;
+  @ApiProperty({ example: 'Europe' }) regionName!: string;
+  @ApiProperty({ example: '039' }) subregionCode!: string;
+  @ApiProperty({ example: 'Southern Europe' }) subregionName!: string;
+
+  static from(country: Country, locale: Locale): CountryView {
+    return {
+      code: country.code,
+      alpha2: country.alpha2,
+      m49Code: country.m49Code,
+      name: country.names[locale] ?? country.names.en,
+      names: country.names,
+      regionCode: country.regionCode,
+      regionName: country.regionName,
+      subregionCode: country.subregionCode,
+      subregionName: country.subregionName,
+    };
+  }
+}
+
+export class CreateOrganizationDto {
+  @ApiProperty({ example: 'UNODC' })
+  @IsString()
+  @Matches(/^[A-Z][A-Z0-9-]{1,19}$/, { message: 'must be 2–20 capital letters, digits or hyphens' })
+  code!: string;
+
+  @ApiProperty()
+  @IsString()
+  @Length(2, 300)
+  @Transform(trim)
+  name!: string;
+}
+
+export class UpdateOrganizationDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(2, 300)
+  @Transform(trim)
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'false retires the organization' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ type: [String], description: 'Replaces the list of focal points' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  focalPointUserIds?: string[];
+}
+
+class BandDto {
+  @ApiProperty() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) min!: number;
+  @ApiProperty() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) max!: number;
+}
+
+class BudgetBandsDto {
+  @ApiProperty({ type: BandDto }) @ValidateNested() @Type(() => BandDto) national!: BandDto;
+  @ApiProperty({ type: BandDto }) @ValidateNested() @Type(() => BandDto) multi_country!: BandDto;
+  @ApiProperty({ type: BandDto }) @ValidateNested() @Type(() => BandDto) regional!: BandDto;
+  @ApiProperty({ type: BandDto }) @ValidateNested() @Type(() => BandDto) global!: BandDto;
+}
+
+class RangeDto {
+  @ApiProperty() @IsInt() @Min(1) @Max(240) min!: number;
+  @ApiProperty() @IsInt() @Min(1) @Max(240) max!: number;
+}
+
+class MarkerMinimumsDto {
+  @ApiProperty() @IsInt() @Min(0) @Max(3) gender!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(3) humanRights!: number;
+  @ApiProperty() @IsInt() @Min(0) @Max(3) childSensitivity!: number;
+}
+
+export class FundRulesDto implements FundRules {
+  @ApiProperty({ example: 6 }) @IsInt() @Min(1) @Max(52) submissionCutoffWeeks!: number;
+  @ApiProperty({ example: 2 }) @IsInt() @Min(1) @Max(20) minimumParticipatingOrganizations!: number;
+  @ApiProperty({ type: BudgetBandsDto })
+  @ValidateNested()
+  @Type(() => BudgetBandsDto)
+  budgetBandsUsd!: BudgetBandsDto;
+  @ApiProperty({ type: RangeDto }) @ValidateNested() @Type(() => RangeDto) durationMonths!: RangeDto;
+  @ApiProperty({ type: MarkerMinimumsDto })
+  @ValidateNested()
+  @Type(() => MarkerMinimumsDto)
+  markerMinimums!: MarkerMinimumsDto;
+  @ApiProperty({ example: 0.07 })
+  @IsNumber({ maxDecimalPlaces: 4 })
+  @Min(0)
+  @Max(0.25)
+  indirectSupportCostRate!: number;
+  @ApiProperty({ enum: LOCALES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(LOCALES, { each: true })
+  acceptedLanguages!: string[];
+  @ApiProperty({ example: 2 }) @IsInt() @Min(1) @Max(20) minimumSubmittedReviews!: number;
+  @ApiProperty({ example: 10 }) @IsInt() @Min(1) @Max(365) technicalRevisionDays!: number;
+  @ApiProperty({ example: 90 }) @IsInt() @Min(1) @Max(3650) idleDraftDaysForReminders!: number;
+  @ApiProperty({ example: 7 }) @IsInt() @Min(1) @Max(365) endorsementBacklogAlertDaysBeforeCutoff!: number;
+}
+
+export class FundRulesView {
+  @ApiProperty() version!: number;
+  @ApiProperty({ type: FundRulesDto }) rules!: FundRulesDto;
+  @ApiProperty() createdAt!: string;
+}
+
+export class CriteriaSetView {
+  @ApiProperty() version!: number;
+  @ApiProperty({ description: 'Screening checklist: code, title, automatic' }) screening!: object[];
+  @ApiProperty({ description: 'Quality criteria: scale and weighted criteria' }) quality!: object;
+  @ApiProperty() publishedAt!: string;
+}

@@ -1,0 +1,310 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { hash } from 'argon2';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { hasRole, type Actor } from '../common/auth/roles';
+import { Clock } from '../common/clock';
+import { RateLimitService } from '../common/rate-limit.service';
+import { skipTake, type Page } from '../common/pagination';
+import { NotificationsService, escapeLike } from '../notifications/notifications.service';
+import { Country, Organization, ThematicArea } from '../reference-data/reference.entity';
+import {
+  CreatedUserView,
+  CreateUserDto,
+  ListUsersQuery,
+  UpdateMeDto,
+  UpdateUserDto,
+  UserView,
+} from './dto/user.dto';
+import { Invitation } from './invitation.entity';
+import { newInvitationToken } from './invitations';
+import { User } from './user.entity';
+import { UserErrors } from './users.errors';
+
+export const ARGON2_OPTIONS = { type: 2 as const, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+
+/** The fields the audit trail records of a user (never the password hash). */
+function auditView(user: User) {
+  const { passwordHash: _omit, organization: _org, ...rest } = user as User & { passwordHash?: unknown };
+  return rest;
+}
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    private readonly clock: Clock,
+    private readonly limits: RateLimitService,
+  ) {}
+
+  /** Creates the first administrator from BOOTSTRAP_ADMIN_* when there is no user at all. */
+  async onApplicationBootstrap(): Promise<void> {
+    const admin = this.config.bootstrapAdmin;
+    if (!admin) return;
+    const passwordHash = await hash(admin.password, ARGON2_OPTIONS);
+    const created = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['bootstrap-admin']);
+      if ((await manager.count(User)) > 0) return null;
+      const user = await manager.save(
+        manager.create(User, { email: admin.email, name: 'Administrator', roles: ['admin'], passwordHash }),
+      );
+      await this.audit.record(manager, {
+        actorId: null,
+        action: 'user.bootstrapped',
+        entityType: 'user',
+        entityId: user.id,
+        after: auditView(user),
+      });
+      return user;
+    });
+    if (created) this.logger.log(`Created the first administrator ${admin.email}`);
+  }
+
+  async invite(actor: Actor, dto: CreateUserDto): Promise<CreatedUserView> {
+    if (dto.roles.includes('admin') && !hasRole(actor, 'admin')) throw UserErrors.adminOnly();
+    await this.limits.consume('invitationSend', actor.id);
+    const { token, hash: tokenHash } = newInvitationToken();
+    const { user, invitation, outbox } = await this.dataSource.transaction(async (manager) => {
+      await this.checkReferences(manager, dto);
+      const taken = await manager
+        .createQueryBuilder(User, 'u')
+        .where('lower(u.email) = :email', { email: dto.email })
+        .getExists();
+      if (taken) throw UserErrors.emailTaken(dto.email);
+      const user = await manager.save(
+        manager.create(User, {
+          email: dto.email,
+          name: dto.name,
+          roles: dto.roles,
+          organizationCode: dto.organizationCode ?? null,
+          countryCodes: dto.countryCodes ?? [],
+          thematicAreaCodes: dto.thematicAreaCodes ?? [],
+          locale: dto.locale ?? 'en',
+          timeZone: dto.timeZone ?? 'UTC',
+        }),
+      );
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: 'user.invited',
+        entityType: 'user',
+        entityId: user.id,
+        after: auditView(user),
+      });
+      const { invitation, outbox } = await this.issueInvitation(manager, actor, user, token, tokenHash);
+      return { user, invitation, outbox };
+    });
+    await this.notifications.dispatch(outbox);
+    return {
+      ...UserView.from(user, false),
+      invitation: { invitationId: invitation.id, expiresAt: invitation.expiresAt.toISOString() },
+    };
+  }
+
+  /** Sends a new invitation to a user who has not set a password yet; earlier links stop working. */
+  async reinvite(actor: Actor, userId: string): Promise<CreatedUserView> {
+    await this.limits.consume('invitationSend', actor.id);
+    const { token, hash: tokenHash } = newInvitationToken();
+    const { user, invitation, outbox } = await this.dataSource.transaction(async (manager) => {
+      const user = await manager
+        .createQueryBuilder(User, 'u')
+        .addSelect('u.passwordHash')
+        .where('u.id = :id', { id: userId })
+        .setLock('pessimistic_write')
+        .getOne();
+      if (!user) throw UserErrors.notFound();
+      if (user.passwordHash) throw UserErrors.alreadyActivated();
+      if (user.roles.includes('admin') && !hasRole(actor, 'admin')) throw UserErrors.adminOnly();
+      const { invitation, outbox } = await this.issueInvitation(manager, actor, user, token, tokenHash);
+      return { user, invitation, outbox };
+    });
+    await this.notifications.dispatch(outbox);
+    return {
+      ...UserView.from(user, false),
+      invitation: { invitationId: invitation.id, expiresAt: invitation.expiresAt.toISOString() },
+    };
+  }
+
+  async list(query: ListUsersQuery): Promise<Page<UserView>> {
+    const qb = this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .orderBy('u.name', 'ASC')
+      .addOrderBy('u.id', 'ASC');
+    if (query.role) qb.andWhere(':role = ANY(u.roles)', { role: query.role });
+    if (query.active) qb.andWhere('u.active = :active', { active: query.active === 'true' });
+    if (query.q) {
+      qb.andWhere('(u.name ILIKE :q OR u.email ILIKE :q)', { q: `%${escapeLike(query.q)}%` });
+    }
+    const { skip, take } = query.format === 'json' ? skipTake(query) : { skip: 0, take: 10000 };
+    const [users, total] = await qb.skip(skip).take(take).getManyAndCount();
+    return { items: users.map((u) => UserView.from(u)), page: query.page, limit: query.limit, total };
+  }
+
+  async get(userId: string): Promise<UserView> {
+    const user = await this.dataSource
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id: userId })
+      .getOne();
+    if (!user) throw UserErrors.notFound();
+    return UserView.from(user);
+  }
+
+  async update(actor: Actor, userId: string, dto: UpdateUserDto): Promise<UserView> {
+    const user = await this.dataSource.transaction(async (manager) => {
+      const user = await manager
+        .createQueryBuilder(User, 'u')
+        .addSelect('u.passwordHash')
+        .where('u.id = :id', { id: userId })
+        .setLock('pessimistic_write')
+        .getOne();
+      if (!user) throw UserErrors.notFound();
+      const touchesAdmin = user.roles.includes('admin') || (dto.roles ?? []).includes('admin');
+      if (touchesAdmin && !hasRole(actor, 'admin')) throw UserErrors.adminOnly();
+      if (dto.active === false && user.id === actor.id) throw UserErrors.cannotDeactivateSelf();
+      await this.checkReferences(manager, dto);
+      const before = auditView(user);
+      const wasActive = user.active;
+      Object.assign(user, {
+        name: dto.name ?? user.name,
+        roles: dto.roles ?? user.roles,
+        organizationCode: dto.organizationCode === undefined ? user.organizationCode : dto.organizationCode,
+        countryCodes: dto.countryCodes ?? user.countryCodes,
+        thematicAreaCodes: dto.thematicAreaCodes ?? user.thematicAreaCodes,
+        locale: dto.locale ?? user.locale,
+        timeZone: dto.timeZone ?? user.timeZone,
+        active: dto.active ?? user.active,
+      });
+      if (wasActive && !user.active) user.deactivatedAt = this.clock.now();
+      if (!wasActive && user.active) user.deactivatedAt = null;
+      const saved = await manager.save(user);
+      const action =
+        wasActive && !saved.active
+          ? 'user.deactivated'
+          : !wasActive && saved.active
+            ? 'user.reactivated'
+            : 'user.updated';
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action,
+        entityType: 'user',
+        entityId: saved.id,
+        before,
+        after: auditView(saved),
+      });
+      return saved;
+    });
+    return UserView.from(user);
+  }
+
+  async updateMe(actor: Actor, dto: UpdateMeDto): Promise<UserView> {
+    const user = await this.dataSource.transaction(async (manager) => {
+      const user = await manager
+        .createQueryBuilder(User, 'u')
+        .addSelect('u.passwordHash')
+        .where('u.id = :id', { id: actor.id })
+        .setLock('pessimistic_write')
+        .getOneOrFail();
+      const before = auditView(user);
+      user.name = dto.name ?? user.name;
+      user.locale = dto.locale ?? user.locale;
+      user.timeZone = dto.timeZone ?? user.timeZone;
+      const saved = await manager.save(user);
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: 'user.profile_updated',
+        entityType: 'user',
+        entityId: user.id,
+        before,
+        after: auditView(saved),
+      });
+      return saved;
+    });
+    return UserView.from(user);
+  }
+
+  private async issueInvitation(
+    manager: EntityManager,
+    actor: Actor,
+    user: User,
+    token: string,
+    tokenHash: string,
+  ): Promise<{ invitation: Invitation; outbox: string[] }> {
+    const now = this.clock.now();
+    await manager
+      .createQueryBuilder()
+      .update(Invitation)
+      .set({ revokedAt: now })
+      .where('user_id = :userId AND accepted_at IS NULL AND revoked_at IS NULL', { userId: user.id })
+      .execute();
+    const invitation = await manager.save(
+      manager.create(Invitation, {
+        userId: user.id,
+        tokenHash,
+        expiresAt: new Date(now.getTime() + this.config.invitationTtl.as('milliseconds')),
+        createdById: actor.id,
+      }),
+    );
+    await this.audit.record(manager, {
+      actorId: actor.id,
+      action: 'invitation.sent',
+      entityType: 'user',
+      entityId: user.id,
+      after: { invitationId: invitation.id, expiresAt: invitation.expiresAt.toISOString() },
+    });
+    const outbox = await this.notifications.record(manager, [
+      {
+        to: { email: user.email, userId: user.id, locale: user.locale, timeZone: user.timeZone },
+        template: 'invitation',
+        payload: {
+          name: user.name,
+          invitedBy: actor.name,
+          roles: user.roles,
+          expiresAt: invitation.expiresAt.toISOString(),
+          secret: { acceptUrl: `${this.config.publicUrl}/accept-invitation?token=${token}` },
+        },
+        dedupeKey: `invitation:${invitation.id}`,
+        subject: { type: 'user', id: user.id },
+      },
+    ]);
+    return { invitation, outbox };
+  }
+
+  private async checkReferences(
+    manager: EntityManager,
+    dto: { organizationCode?: string | null; countryCodes?: string[]; thematicAreaCodes?: string[] },
+  ): Promise<void> {
+    if (dto.organizationCode) {
+      const exists = await manager.existsBy(Organization, { code: dto.organizationCode });
+      if (!exists)
+        throw UserErrors.unknownReference(
+          'organizationCode',
+          `${dto.organizationCode} is not a known organization`,
+        );
+    }
+    if (dto.countryCodes?.length) {
+      const found = await manager.findBy(Country, { code: In(dto.countryCodes) });
+      const missing = dto.countryCodes.filter((c) => !found.some((f) => f.code === c));
+      if (missing.length)
+        throw UserErrors.unknownReference('countryCodes', `unknown country codes: ${missing.join(', ')}`);
+    }
+    if (dto.thematicAreaCodes?.length) {
+      const found = await manager.findBy(ThematicArea, { code: In(dto.thematicAreaCodes) });
+      const missing = dto.thematicAreaCodes.filter((c) => !found.some((f) => f.code === c));
+      if (missing.length)
+        throw UserErrors.unknownReference(
+          'thematicAreaCodes',
+          `unknown thematic areas: ${missing.join(', ')}`,
+        );
+    }
+  }
+}

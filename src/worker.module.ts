@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from './config/config';
+import { CoreModule } from './core.module';
+import { NotificationsProcessor } from './notifications/notifications.processor';
+
+/** The worker: BullMQ processors only. Run as many replicas as the load needs. */
+@Module({})
+export class WorkerModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.register(config, 'worker')],
+      providers: [NotificationsProcessor],
+    };
+  }
+}
