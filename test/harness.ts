@@ -15,13 +15,7 @@ import { User } from '../src/users/user.entity';
 import { ARGON2_OPTIONS } from '../src/users/users.service';
 import { WorkerModule } from '../src/worker.module';
 import { SmtpReceiver } from './smtp-receiver';
-import {
-  adminDatabaseUrl,
-  databaseUrl,
-  REDIS_URL,
-  TEMPLATE_DATABASE,
-  TEST_DATABASE_PREFIX,
-} from './test-env';
+import { adminDatabaseUrl, databaseUrl, REDIS_URL, templateDatabase, TEST_DATABASE_PREFIX } from './test-env';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
@@ -52,7 +46,7 @@ export async function createTestDatabase(): Promise<{
   const admin = new Client({ connectionString: adminDatabaseUrl() });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateDatabase()}"`);
   } finally {
     await admin.end();
   }
