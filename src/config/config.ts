@@ -5,7 +5,6 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -48,7 +47,7 @@ class EnvSchema {
   @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'must be an http(s) URL' })
   PUBLIC_URL = 'http://localhost:3000';
 
-  @IsString()
+  @IsString({ message: 'is required (at least 32 characters)' })
   @MinLength(32, { message: 'must be at least 32 characters' })
   JWT_SECRET!: string;
 
@@ -62,7 +61,9 @@ class EnvSchema {
   @MinLength(3)
   MAIL_FROM = 'Migration MPTF <no-reply@migration-mptf.example.org>';
 
-  @IsOptional()
+  // Both or neither: a password without an e-mail would be silently ignored.
+  @ValidateIf((env: EnvSchema) => Boolean(env.BOOTSTRAP_ADMIN_EMAIL || env.BOOTSTRAP_ADMIN_PASSWORD))
+  @IsString({ message: 'is required when BOOTSTRAP_ADMIN_PASSWORD is set' })
   @IsEmail({}, { message: 'must be an e-mail address' })
   BOOTSTRAP_ADMIN_EMAIL?: string;
 
@@ -161,10 +162,15 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
   );
   const env = plainToInstance(EnvSchema, present);
   const errors = validateSync(env, { forbidUnknownValues: false });
-  const problems = errors.map((error) => ({
-    variable: error.property,
-    message: Object.values(error.constraints ?? {})[0] ?? 'is invalid',
-  }));
+  const problems = errors.map((error) => {
+    // class-validator lists a property's failures from the bottom decorator up; the top one (the
+    // presence or type check) says best what is wrong: `PORT=abc` is not an integer, not "over 65535".
+    const message = Object.values(error.constraints ?? {}).at(-1) ?? 'is invalid';
+    return {
+      variable: error.property,
+      message: message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message,
+    };
+  });
   for (const [variable, value] of [
     ['JWT_TTL', env.JWT_TTL],
     ['PACKET_OFFSET', env.PACKET_OFFSET],
