@@ -41,6 +41,13 @@ export class NotificationsService {
     private readonly clock: Clock,
   ) {
     this.mailDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? new URL(config.publicUrl).hostname;
+    // Without a listener BullMQ prints every failed reconnect; one warning a minute says enough.
+    let lastWarning = 0;
+    queue.on('error', (error: Error) => {
+      if (Date.now() - lastWarning < 60_000) return;
+      lastWarning = Date.now();
+      this.logger.warn({ err: error.message }, 'Redis unreachable; e-mails wait in the outbox');
+    });
   }
 
   /**

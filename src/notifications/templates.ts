@@ -34,9 +34,13 @@ export class EmailTemplates {
         if (typeof value !== 'string' && !(value instanceof Date)) return '';
         const date = new Date(value);
         if (Number.isNaN(date.getTime())) return '';
+        // Intl refuses timeZoneName together with dateStyle/timeStyle, so the parts are spelled out.
         return new Intl.DateTimeFormat(root?._locale ?? 'en', {
-          dateStyle: 'long',
-          timeStyle: 'short',
+          year: 'numeric',
+          month: 'long',
+          day: 'numeric',
+          hour: 'numeric',
+          minute: '2-digit',
           timeZone: root?._timeZone ?? 'UTC',
           timeZoneName: 'short',
         }).format(date);
@@ -44,8 +48,9 @@ export class EmailTemplates {
     );
   }
 
+  /** A locale has a template only when it has all three parts; otherwise English serves whole. */
   has(locale: Locale, name: string): boolean {
-    return this.compiled(locale, `${name}.html`) !== null;
+    return ['subject', 'html', 'text'].every((part) => this.compiled(locale, `${name}.${part}`) !== null);
   }
 
   render(name: string, requested: string, payload: Record<string, unknown>, timeZone = 'UTC'): RenderedEmail {
