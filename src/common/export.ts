@@ -17,7 +17,11 @@ export async function sendExport<T>(
 ): Promise<void> {
   const table = rows.map((row) => columns.map((c) => c.value(row) ?? ''));
   if (format === 'csv') {
-    const body = '\uFEFF' + stringify([columns.map((c) => c.header), ...table]);
+    const body =
+      '\uFEFF' +
+      stringify([columns.map((c) => c.header), ...table], {
+        cast: { boolean: (value) => (value ? 'true' : 'false') },
+      });
     await reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${name}.csv"`)

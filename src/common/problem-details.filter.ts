@@ -44,6 +44,10 @@ const DATABASE_DOWN = new Set([
   '08003',
 ]);
 
+/** Fastify's JSON parse errors, which Nest re-throws as plain HttpExceptions keeping only the message. */
+const MALFORMED_JSON =
+  /^Body (is not valid JSON but|cannot be empty when) content-type is set to 'application\/json'$/;
+
 function titleFor(status: number): string {
   return (HttpStatus[status] ?? 'Error')
     .toLowerCase()
@@ -81,7 +85,9 @@ export function toProblem(error: unknown, request: { url: string; id: string }):
     const code =
       status === 404 && /^Cannot \w+ /.test(message)
         ? 'ROUTE_NOT_FOUND'
-        : (CODE_BY_STATUS[status] ?? 'ERROR');
+        : status === 400 && MALFORMED_JSON.test(message)
+          ? 'MALFORMED_BODY'
+          : (CODE_BY_STATUS[status] ?? 'ERROR');
     return base(status, code, message);
   }
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };

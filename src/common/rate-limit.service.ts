@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { redisOptions } from '../config/redis';
+import { AuditService } from '../audit/audit.service';
 import { DomainError } from './errors';
 
 /** Fixed windows: the cost of a check does not grow with traffic. */
@@ -27,7 +28,10 @@ export class RateLimitService implements OnModuleDestroy {
   private readonly redis: Redis;
   private readonly limiters: Record<Bucket, RateLimiterRedis>;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly audit: AuditService,
+  ) {
     this.redis = new Redis({
       ...redisOptions(config.redisUrl),
       enableOfflineQueue: false,
@@ -53,7 +57,10 @@ export class RateLimitService implements OnModuleDestroy {
     try {
       await this.limiters[bucket].consume(key);
     } catch (result) {
-      if (result instanceof RateLimiterRes) throw rateLimited(Math.ceil(result.msBeforeNext / 1000));
+      if (result instanceof RateLimiterRes) {
+        await this.audit.security('rate_limited', { detail: `${bucket} ${key}` });
+        throw rateLimited(Math.ceil(result.msBeforeNext / 1000));
+      }
       throw result;
     }
   }
@@ -62,6 +69,7 @@ export class RateLimitService implements OnModuleDestroy {
   async check(bucket: Bucket, key: string): Promise<void> {
     const state = await this.limiters[bucket].get(key).catch(() => null);
     if (state && state.consumedPoints >= BUCKETS[bucket].points) {
+      await this.audit.security('rate_limited', { detail: `${bucket} ${key}` });
       throw rateLimited(Math.ceil(state.msBeforeNext / 1000));
     }
   }

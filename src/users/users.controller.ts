@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
 import { sendExport } from '../common/export';
+import { UuidParam } from '../common/params';
 import {
   CreatedUserView,
   CreateUserDto,
@@ -52,7 +53,7 @@ export class UsersController {
   @Get('users/:id')
   @Roles('admin', 'secretariat')
   @ApiOkResponse({ type: UserView })
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<UserView> {
+  get(@UuidParam('id') id: string): Promise<UserView> {
     return this.users.get(id);
   }
 
@@ -61,7 +62,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserView })
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @UuidParam('id') id: string,
     @Body() dto: UpdateUserDto,
   ): Promise<UserView> {
     return this.users.update(actor, id, dto);
@@ -70,7 +71,7 @@ export class UsersController {
   @Post('users/:id/invitations')
   @Roles('admin', 'secretariat')
   @ApiCreatedResponse({ type: CreatedUserView, description: 'A new invitation; earlier links stop working' })
-  reinvite(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<CreatedUserView> {
+  reinvite(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<CreatedUserView> {
     return this.users.reinvite(actor, id);
   }
 }

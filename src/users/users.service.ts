@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hash } from 'argon2';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { hasRole, type Actor } from '../common/auth/roles';
@@ -25,10 +25,26 @@ import { UserErrors } from './users.errors';
 
 export const ARGON2_OPTIONS = { type: 2 as const, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
+/** Loads a user with the password hash (to tell whether they have activated), locked for update in a transaction. */
+async function lockUser(manager: EntityManager, id: string, lock = true): Promise<User> {
+  const query = manager.createQueryBuilder(User, 'u').addSelect('u.passwordHash').where('u.id = :id', { id });
+  const user = await (lock ? query.setLock('pessimistic_write') : query).getOne();
+  if (!user) throw UserErrors.notFound();
+  return user;
+}
+
 /** The fields the audit trail records of a user (never the password hash). */
 function auditView(user: User) {
   const { passwordHash: _omit, organization: _org, ...rest } = user as User & { passwordHash?: unknown };
   return rest;
+}
+
+/** The unique index on lower(email) refused a row. */
+function isEmailIndexViolation(error: unknown): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { constraint?: string }).constraint === 'uq_users_email'
+  );
 }
 
 @Injectable()
@@ -78,18 +94,23 @@ export class UsersService implements OnApplicationBootstrap {
         .where('lower(u.email) = :email', { email: dto.email })
         .getExists();
       if (taken) throw UserErrors.emailTaken(dto.email);
-      const user = await manager.save(
-        manager.create(User, {
-          email: dto.email,
-          name: dto.name,
-          roles: dto.roles,
-          organizationCode: dto.organizationCode ?? null,
-          countryCodes: dto.countryCodes ?? [],
-          thematicAreaCodes: dto.thematicAreaCodes ?? [],
-          locale: dto.locale ?? 'en',
-          timeZone: dto.timeZone ?? 'UTC',
-        }),
-      );
+      const user = await manager
+        .save(
+          manager.create(User, {
+            email: dto.email,
+            name: dto.name,
+            roles: dto.roles,
+            organizationCode: dto.organizationCode ?? null,
+            countryCodes: dto.countryCodes ?? [],
+            thematicAreaCodes: dto.thematicAreaCodes ?? [],
+            locale: dto.locale ?? 'en',
+            timeZone: dto.timeZone ?? 'UTC',
+          }),
+        )
+        .catch((error: unknown) => {
+          // A concurrent invitation of the same address got past the check above first.
+          throw isEmailIndexViolation(error) ? UserErrors.emailTaken(dto.email) : error;
+        });
       await this.audit.record(manager, {
         actorId: actor.id,
         action: 'user.invited',
@@ -112,13 +133,7 @@ export class UsersService implements OnApplicationBootstrap {
     await this.limits.consume('invitationSend', actor.id);
     const { token, hash: tokenHash } = newInvitationToken();
     const { user, invitation, outbox } = await this.dataSource.transaction(async (manager) => {
-      const user = await manager
-        .createQueryBuilder(User, 'u')
-        .addSelect('u.passwordHash')
-        .where('u.id = :id', { id: userId })
-        .setLock('pessimistic_write')
-        .getOne();
-      if (!user) throw UserErrors.notFound();
+      const user = await lockUser(manager, userId);
       if (user.passwordHash) throw UserErrors.alreadyActivated();
       if (user.roles.includes('admin') && !hasRole(actor, 'admin')) throw UserErrors.adminOnly();
       const { invitation, outbox } = await this.issueInvitation(manager, actor, user, token, tokenHash);
@@ -149,25 +164,12 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async get(userId: string): Promise<UserView> {
-    const user = await this.dataSource
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.id = :id', { id: userId })
-      .getOne();
-    if (!user) throw UserErrors.notFound();
-    return UserView.from(user);
+    return UserView.from(await lockUser(this.dataSource.manager, userId, false));
   }
 
   async update(actor: Actor, userId: string, dto: UpdateUserDto): Promise<UserView> {
     const user = await this.dataSource.transaction(async (manager) => {
-      const user = await manager
-        .createQueryBuilder(User, 'u')
-        .addSelect('u.passwordHash')
-        .where('u.id = :id', { id: userId })
-        .setLock('pessimistic_write')
-        .getOne();
-      if (!user) throw UserErrors.notFound();
+      const user = await lockUser(manager, userId);
       const touchesAdmin = user.roles.includes('admin') || (dto.roles ?? []).includes('admin');
       if (touchesAdmin && !hasRole(actor, 'admin')) throw UserErrors.adminOnly();
       if (dto.active === false && user.id === actor.id) throw UserErrors.cannotDeactivateSelf();
@@ -208,12 +210,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   async updateMe(actor: Actor, dto: UpdateMeDto): Promise<UserView> {
     const user = await this.dataSource.transaction(async (manager) => {
-      const user = await manager
-        .createQueryBuilder(User, 'u')
-        .addSelect('u.passwordHash')
-        .where('u.id = :id', { id: actor.id })
-        .setLock('pessimistic_write')
-        .getOneOrFail();
+      const user = await lockUser(manager, actor.id);
       const before = auditView(user);
       user.name = dto.name ?? user.name;
       user.locale = dto.locale ?? user.locale;

@@ -47,6 +47,10 @@ describe('sign-in', () => {
     expect(blocked.status).toBe(429);
     expect(blocked.body.code).toBe('RATE_LIMITED');
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    const logged = await system.dataSource.query(
+      `SELECT detail FROM security_events WHERE kind = 'rate_limited'`,
+    );
+    expect(logged).toEqual([{ detail: `signInFailures ${user.email}` }]);
   });
 });
 

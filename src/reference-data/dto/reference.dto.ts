@@ -6,6 +6,7 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -122,10 +123,10 @@ class BandDto {
 }
 
 class BudgetBandsDto {
-  @ApiProperty({ type: BandDto }) @ValidateNested() @Type(() => BandDto) national!: BandDto;
-  @ApiProperty({ type: BandDto }) @ValidateNested() @Type(() => BandDto) multi_country!: BandDto;
-  @ApiProperty({ type: BandDto }) @ValidateNested() @Type(() => BandDto) regional!: BandDto;
-  @ApiProperty({ type: BandDto }) @ValidateNested() @Type(() => BandDto) global!: BandDto;
+  @ApiProperty({ type: BandDto }) @IsDefined() @ValidateNested() @Type(() => BandDto) national!: BandDto;
+  @ApiProperty({ type: BandDto }) @IsDefined() @ValidateNested() @Type(() => BandDto) multi_country!: BandDto;
+  @ApiProperty({ type: BandDto }) @IsDefined() @ValidateNested() @Type(() => BandDto) regional!: BandDto;
+  @ApiProperty({ type: BandDto }) @IsDefined() @ValidateNested() @Type(() => BandDto) global!: BandDto;
 }
 
 class RangeDto {
@@ -143,11 +144,17 @@ export class FundRulesDto implements FundRules {
   @ApiProperty({ example: 6 }) @IsInt() @Min(1) @Max(52) submissionCutoffWeeks!: number;
   @ApiProperty({ example: 2 }) @IsInt() @Min(1) @Max(20) minimumParticipatingOrganizations!: number;
   @ApiProperty({ type: BudgetBandsDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => BudgetBandsDto)
   budgetBandsUsd!: BudgetBandsDto;
-  @ApiProperty({ type: RangeDto }) @ValidateNested() @Type(() => RangeDto) durationMonths!: RangeDto;
+  @ApiProperty({ type: RangeDto })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => RangeDto)
+  durationMonths!: RangeDto;
   @ApiProperty({ type: MarkerMinimumsDto })
+  @IsDefined()
   @ValidateNested()
   @Type(() => MarkerMinimumsDto)
   markerMinimums!: MarkerMinimumsDto;
