@@ -1,12 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { AuthModule } from './auth/auth.module';
+import { CommentsModule } from './comments/comments.module';
+import { ConceptNotesModule } from './concept-notes/concept-notes.module';
+import { EndorsementsModule } from './endorsements/endorsements.module';
 import { AuthGuard } from './common/auth/auth.guard';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import type { AppConfig } from './config/config';
 import { CoreModule } from './core.module';
 import { OperationsModule } from './operations/operations.module';
 import { ReferenceDataModule } from './reference-data/reference-data.module';
+import { StorageModule } from './storage/storage.module';
 import { UsersModule } from './users/users.module';
 
 /** The API: every HTTP route. Jobs are enqueued here and processed by the worker. */
@@ -21,11 +27,17 @@ export class AppModule {
         UsersModule,
         ReferenceDataModule,
         OperationsModule,
+        StorageModule,
+        ConceptNotesModule,
+        EndorsementsModule,
+        AttachmentsModule,
+        CommentsModule,
       ],
       providers: [
         AuthGuard,
         { provide: APP_GUARD, useExisting: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -71,6 +72,10 @@ export async function configureApp(
     crossOriginEmbedderPolicy: false,
   });
   await fastify.register(cookie);
+  // One file per request, bounded: a larger upload is refused before it is read into memory whole.
+  await fastify.register(multipart, {
+    limits: { fileSize: config.attachmentMaxBytes, files: 1, fields: 10, parts: 11 },
+  });
 
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

@@ -1,5 +1,16 @@
+import { Attachment } from '../attachments/attachment.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
+import { Comment } from '../comments/comment.entity';
+import {
+  ConceptNote,
+  ParticipatingOrganization,
+  ReferenceCounter,
+  Revision,
+  TeamMember,
+} from '../concept-notes/concept-note.entity';
+import { Delegation, Endorsement } from '../endorsements/endorsement.entity';
 import { SecurityEvent } from '../audit/security-event.entity';
+import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity';
 import { Notification } from '../notifications/notification.entity';
 import {
   Country,
@@ -15,8 +26,18 @@ import { User } from '../users/user.entity';
 
 /** Every entity, listed once for the app, the worker, the CLI and the tests. */
 export const ENTITIES = [
+  Attachment,
+  Comment,
+  ConceptNote,
+  ParticipatingOrganization,
+  ReferenceCounter,
+  Revision,
+  TeamMember,
+  Delegation,
+  Endorsement,
   AuditEvent,
   SecurityEvent,
+  IdempotencyRecord,
   Notification,
   Country,
   CriteriaSet,

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
 import { sendExport } from '../common/export';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { UuidParam } from '../common/params';
 import {
   CreatedUserView,
@@ -36,6 +37,7 @@ export class UsersController {
 
   @Post('users')
   @Roles('admin', 'secretariat')
+  @Idempotent()
   @ApiCreatedResponse({ type: CreatedUserView, description: 'User created and invitation e-mailed' })
   invite(@CurrentActor() actor: Actor, @Body() dto: CreateUserDto): Promise<CreatedUserView> {
     return this.users.invite(actor, dto);

@@ -1,0 +1,80 @@
+import '@fastify/multipart';
+import { Controller, Get, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentActor } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/roles';
+import { UuidParam } from '../common/params';
+import type { AttachmentKind } from './attachment.entity';
+import { AttachmentErrors } from './attachments.errors';
+import { AttachmentsService } from './attachments.service';
+import { AttachmentView } from './attachments.view';
+import { CommonErrors } from '../common/errors';
+
+const KINDS: AttachmentKind[] = ['template', 'annex', 'endorsement_letter'];
+
+@ApiTags('attachments')
+@ApiBearerAuth()
+@Controller('concept-notes/:id/attachments')
+export class AttachmentsController {
+  constructor(private readonly attachments: AttachmentsService) {}
+
+  @Post()
+  @ApiConsumes('multipart/form-data')
+  @ApiQuery({ name: 'kind', enum: KINDS, required: false, description: 'Default annex' })
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
+  @ApiCreatedResponse({ type: AttachmentView })
+  async upload(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') noteId: string,
+    @Query('kind') kind: string | undefined,
+    @Req() request: FastifyRequest,
+  ): Promise<AttachmentView> {
+    const chosen = (kind ?? 'annex') as AttachmentKind;
+    if (!KINDS.includes(chosen)) {
+      throw CommonErrors.validation([{ field: 'kind', message: `must be one of ${KINDS.join(', ')}` }]);
+    }
+    const file = await request.file().catch(() => undefined);
+    if (!file) throw AttachmentErrors.missing();
+    const data = await file.toBuffer().catch((error: { code?: string }) => {
+      if (error.code === 'FST_REQ_FILE_TOO_LARGE') throw AttachmentErrors.tooLarge(file.file.bytesRead);
+      throw error;
+    });
+    return this.attachments.upload(actor, noteId, chosen, { filename: file.filename, data });
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [AttachmentView] })
+  list(@CurrentActor() actor: Actor, @UuidParam('id') noteId: string): Promise<AttachmentView[]> {
+    return this.attachments.list(actor, noteId);
+  }
+
+  @Get(':attachmentId')
+  @ApiOkResponse({ description: 'The file, as a download' })
+  async download(
+    @CurrentActor() actor: Actor,
+    @UuidParam('id') noteId: string,
+    @UuidParam('attachmentId') attachmentId: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const { attachment, stream } = await this.attachments.open(actor, noteId, attachmentId);
+    const ascii = attachment.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+    void reply
+      .header('content-type', attachment.contentType)
+      .header(
+        'content-disposition',
+        `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+      )
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('x-content-type-options', 'nosniff');
+    return new StreamableFile(stream);
+  }
+}

@@ -1,0 +1,253 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  OneToMany,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
+import { User } from '../users/user.entity';
+import { STATUSES, type ConceptNoteStatus } from './concept-note.state';
+
+import type { NoteScope } from './concept-note.rules';
+export type { NoteScope };
+
+/** USD amounts are numeric(14,2); the driver returns them as strings, summed in integer cents. */
+const money = { type: 'numeric' as const, precision: 14, scale: 2 };
+
+@Entity('concept_notes')
+@Check('ck_concept_notes_status', `status IN (${STATUSES.map((s) => `'${s}'`).join(', ')})`)
+@Check(
+  'ck_concept_notes_markers',
+  '(gender_marker BETWEEN 0 AND 3) AND (human_rights_marker BETWEEN 0 AND 3) AND (child_sensitivity_marker BETWEEN 0 AND 3)',
+)
+export class ConceptNote {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** MIG-CN-<year>-<seq>, given at first submission, kept across revisions. */
+  @Column({ type: 'text', nullable: true, unique: true })
+  referenceCode!: string | null;
+
+  @Column({ type: 'text', default: 'draft' })
+  @Index()
+  status!: ConceptNoteStatus;
+
+  @Column({ type: 'text', default: '' })
+  title!: string;
+
+  @Column({ type: 'text', default: '' })
+  summary!: string;
+
+  /** Required when the note's language is not English. */
+  @Column({ type: 'text', nullable: true })
+  summaryEn!: string | null;
+
+  @Column({ type: 'text', default: 'en' })
+  language!: string;
+
+  @Column({ type: 'text', nullable: true })
+  scope!: NoteScope | null;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  countryCodes!: string[];
+
+  @Column({ type: 'text', nullable: true })
+  primaryThematicAreaCode!: string | null;
+
+  @Column({ type: 'int', array: true, default: () => "'{}'" })
+  gcmObjectiveNumbers!: number[];
+
+  @Column({ type: 'text', nullable: true })
+  @Index()
+  conveningOrganizationCode!: string | null;
+
+  @OneToMany(() => ParticipatingOrganization, (p) => p.note)
+  participatingOrganizations?: ParticipatingOrganization[];
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  implementingPartners!: string[];
+
+  @Column({ type: 'int', nullable: true })
+  durationMonths!: number | null;
+
+  /** The total the applicants state; precheck verifies that the shares add up to it. */
+  @Column({ ...money, nullable: true })
+  totalBudgetUsd!: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  genderMarker!: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  genderJustification!: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  humanRightsMarker!: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  humanRightsJustification!: string | null;
+
+  @Column({ type: 'int', nullable: true })
+  childSensitivityMarker!: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  childSensitivityJustification!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  beneficiaries!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  theoryOfChange!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  expectedResults!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  sustainability!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  risks!: string | null;
+
+  /** The completed concept-note template (an attachment of kind `template`). */
+  @Column({ type: 'uuid', nullable: true })
+  templateAttachmentId!: string | null;
+
+  @Column({ type: 'uuid' })
+  @Index()
+  leadUserId!: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'lead_user_id' })
+  lead?: User;
+
+  /** Number of the latest frozen revision (0 until the first endorsement request or submission). */
+  @Column({ type: 'int', default: 0 })
+  currentRevision!: number;
+
+  /** From this instant the RCs and RC office of the note's countries see it. */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  endorsementRequestedAt!: Date | null;
+
+  /** Regional and global notes: the focal point's sign-off, valid for the content it saw. */
+  @Column({ type: 'uuid', nullable: true })
+  signedOffById!: string | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  signedOffAt!: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  signedOffHash!: string | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  @Index()
+  submittedAt!: Date | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  withdrawnAt!: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  withdrawalReason!: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz', precision: 3 })
+  @Index()
+  updatedAt!: Date;
+
+  @VersionColumn()
+  version!: number;
+}
+
+@Entity('concept_note_organizations')
+export class ParticipatingOrganization {
+  @PrimaryColumn({ type: 'uuid' })
+  noteId!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  @Index()
+  organizationCode!: string;
+
+  @ManyToOne(() => ConceptNote, (n) => n.participatingOrganizations, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'note_id' })
+  note?: ConceptNote;
+
+  @Column({ type: 'int' })
+  position!: number;
+
+  @Column(money)
+  directCostsUsd!: string;
+
+  /** Direct costs × the fund's indirect support cost rate, rounded to the cent. */
+  @Column(money)
+  indirectSupportCostsUsd!: string;
+}
+
+@Entity('concept_note_members')
+export class TeamMember {
+  @PrimaryColumn({ type: 'uuid' })
+  noteId!: string;
+
+  @PrimaryColumn({ type: 'uuid' })
+  @Index()
+  userId!: string;
+
+  @ManyToOne(() => ConceptNote, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'note_id' })
+  note?: ConceptNote;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  addedAt!: Date;
+}
+
+/** An immutable snapshot of a note's content; the database refuses UPDATE and DELETE. */
+@Entity('concept_note_revisions')
+@Unique('uq_revisions_note_number', ['noteId', 'number'])
+export class Revision {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  noteId!: string;
+
+  @ManyToOne(() => ConceptNote, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'note_id' })
+  note?: ConceptNote;
+
+  @Column({ type: 'int' })
+  number!: number;
+
+  @Column({ type: 'jsonb' })
+  content!: Record<string, unknown>;
+
+  /** SHA-256 of the canonical JSON of `content`. */
+  @Column({ type: 'text' })
+  contentHash!: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  createdById!: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+}
+
+/** Gap-free reference numbers: one row per year, incremented inside the submitting transaction. */
+@Entity('reference_counters')
+export class ReferenceCounter {
+  @PrimaryColumn({ type: 'int' })
+  year!: number;
+
+  @Column({ type: 'int' })
+  last!: number;
+}
