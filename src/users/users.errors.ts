@@ -14,6 +14,12 @@ export const UserErrors = {
   cannotDeactivateSelf: () =>
     new DomainError('USER.CANNOT_DEACTIVATE_SELF', 409, 'You cannot deactivate your own account'),
   notFound: () => CommonErrors.notFound('User'),
+  hasOpenWork: (items: { kind: string; id: string; title: string }[]) =>
+    CommonErrors.conflict(
+      'USER.HAS_OPEN_WORK',
+      `Hand over first: the user leads ${items.length} open concept note(s)`,
+      { openWork: items },
+    ),
   alreadyActivated: () =>
     CommonErrors.conflict(
       'USER.ALREADY_ACTIVATED',

@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { hasRole, type Actor } from '../common/auth/roles';
 import { Clock } from '../common/clock';
+import { FINAL_STATUSES } from '../concept-notes/concept-note.state';
 import { RateLimitService } from '../common/rate-limit.service';
 import { skipTake, type Page } from '../common/pagination';
 import { NotificationsService, escapeLike } from '../notifications/notifications.service';
@@ -173,6 +174,10 @@ export class UsersService implements OnApplicationBootstrap {
       const touchesAdmin = user.roles.includes('admin') || (dto.roles ?? []).includes('admin');
       if (touchesAdmin && !hasRole(actor, 'admin')) throw UserErrors.adminOnly();
       if (dto.active === false && user.id === actor.id) throw UserErrors.cannotDeactivateSelf();
+      if (dto.active === false && user.active) {
+        const openWork = await this.openWork(manager, user.id);
+        if (openWork.length > 0) throw UserErrors.hasOpenWork(openWork);
+      }
       await this.checkReferences(manager, dto);
       const before = auditView(user);
       const wasActive = user.active;
@@ -227,6 +232,23 @@ export class UsersService implements OnApplicationBootstrap {
       return saved;
     });
     return UserView.from(user);
+  }
+
+  /**
+   * What a user still carries and must hand over before deactivation: the open notes they lead.
+   * (A note is open until it reaches a final status.)
+   */
+  private async openWork(
+    manager: EntityManager,
+    userId: string,
+  ): Promise<{ kind: string; id: string; title: string }[]> {
+    const notes = await manager.query<{ id: string; title: string }[]>(
+      `SELECT id, title FROM concept_notes
+        WHERE lead_user_id = $1 AND status <> ALL($2)
+        ORDER BY created_at`,
+      [userId, FINAL_STATUSES],
+    );
+    return notes.map((n) => ({ kind: 'concept_note_lead', id: n.id, title: n.title }));
   }
 
   private async issueInvitation(
