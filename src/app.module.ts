@@ -10,6 +10,7 @@ import { IdempotencyInterceptor } from './common/idempotency/idempotency.interce
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import type { AppConfig } from './config/config';
 import { CoreModule } from './core.module';
+import { MeetingsModule } from './meetings/meetings.module';
 import { OperationsModule } from './operations/operations.module';
 import { ReferenceDataModule } from './reference-data/reference-data.module';
 import { StorageModule } from './storage/storage.module';
@@ -32,6 +33,7 @@ export class AppModule {
         EndorsementsModule,
         AttachmentsModule,
         CommentsModule,
+        MeetingsModule,
       ],
       providers: [
         AuthGuard,

@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './config/config';
 import { CoreModule } from './core.module';
+import { MeetingsModule } from './meetings/meetings.module';
+import { MeetingsProcessor } from './meetings/meetings.processor';
 import { NotificationsProcessor } from './notifications/notifications.processor';
+import { StorageModule } from './storage/storage.module';
 
 /** The worker: BullMQ processors only. Run as many replicas as the load needs. */
 @Module({})
@@ -9,8 +12,8 @@ export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.register(config, 'worker')],
-      providers: [NotificationsProcessor],
+      imports: [CoreModule.register(config, 'worker'), StorageModule, MeetingsModule],
+      providers: [NotificationsProcessor, MeetingsProcessor],
     };
   }
 }

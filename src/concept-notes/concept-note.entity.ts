@@ -13,6 +13,7 @@ import {
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
+import { Meeting } from '../meetings/meeting.entity';
 import { User } from '../users/user.entity';
 import { STATUSES, type ConceptNoteStatus } from './concept-note.state';
 
@@ -148,6 +149,15 @@ export class ConceptNote {
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   @Index()
   submittedAt!: Date | null;
+
+  /** The Steering Committee meeting the note is considered at (none while it waits for one). */
+  @Column({ type: 'uuid', nullable: true })
+  @Index()
+  targetMeetingId!: string | null;
+
+  @ManyToOne(() => Meeting, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'target_meeting_id' })
+  targetMeeting?: Meeting | null;
 
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   withdrawnAt!: Date | null;

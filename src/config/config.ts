@@ -101,6 +101,9 @@ class EnvSchema {
   @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT30S' })
   OUTBOX_SWEEP_INTERVAL = 'PT30S';
 
+  @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT1M' })
+  RECONCILE_INTERVAL = 'PT1M';
+
   @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT2S' })
   MAIL_RETRY_DELAY = 'PT2S';
 
@@ -139,6 +142,7 @@ export interface AppConfig {
   storageDir: string;
   invitationTtl: Duration;
   outboxSweepIntervalMs: number;
+  reconcileIntervalMs: number;
   mail: { retryDelayMs: number; maxAttempts: number };
   logLevel: string;
   queuePrefix: string;
@@ -178,6 +182,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     ['INVITATION_TTL', env.INVITATION_TTL],
     ['OUTBOX_SWEEP_INTERVAL', env.OUTBOX_SWEEP_INTERVAL],
     ['MAIL_RETRY_DELAY', env.MAIL_RETRY_DELAY],
+    ['RECONCILE_INTERVAL', env.RECONCILE_INTERVAL],
     ...env.CUTOFF_REMINDER_OFFSETS.split(',').map((v) => ['CUTOFF_REMINDER_OFFSETS', v] as const),
   ] as const) {
     if (problems.some((p) => p.variable === variable)) continue;
@@ -210,6 +215,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     storageDir: resolve(env.STORAGE_DIR),
     invitationTtl: Duration.fromISO(env.INVITATION_TTL),
     outboxSweepIntervalMs: Duration.fromISO(env.OUTBOX_SWEEP_INTERVAL).as('milliseconds'),
+    reconcileIntervalMs: Duration.fromISO(env.RECONCILE_INTERVAL).as('milliseconds'),
     mail: {
       retryDelayMs: Duration.fromISO(env.MAIL_RETRY_DELAY).as('milliseconds'),
       maxAttempts: env.MAIL_MAX_ATTEMPTS,

@@ -11,6 +11,7 @@ import {
 import { Delegation, Endorsement } from '../endorsements/endorsement.entity';
 import { SecurityEvent } from '../audit/security-event.entity';
 import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity';
+import { AgendaItem, Meeting } from '../meetings/meeting.entity';
 import { Notification } from '../notifications/notification.entity';
 import {
   Country,
@@ -26,6 +27,8 @@ import { User } from '../users/user.entity';
 
 /** Every entity, listed once for the app, the worker, the CLI and the tests. */
 export const ENTITIES = [
+  AgendaItem,
+  Meeting,
   Attachment,
   Comment,
   ConceptNote,

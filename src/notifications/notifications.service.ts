@@ -6,6 +6,7 @@ import type { Queue } from 'bullmq';
 import { createTransport, type Transporter } from 'nodemailer';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { returnedRows } from '../database/sql';
 import { Clock } from '../common/clock';
 import { skipTake, type Page } from '../common/pagination';
 import { currentRequestId } from '../common/request-context';
@@ -111,7 +112,7 @@ export class NotificationsService {
 
   /** Sends one notification. Safe to call twice: a row already sent, or held by another worker, is skipped. */
   async deliver(notificationId: string): Promise<'sent' | 'skipped'> {
-    const claimed = await this.dataSource.query<Notification[]>(
+    const claimed: unknown = await this.dataSource.query(
       `UPDATE notifications
           SET status = 'sending', attempts = attempts + 1, locked_until = $2
         WHERE id = $1
@@ -120,7 +121,7 @@ export class NotificationsService {
                 message_id AS "messageId", attempts`,
       [notificationId, new Date(this.clock.now().getTime() + CLAIM_MS), this.clock.now()],
     );
-    const row = (claimed as unknown as [Notification[], number])[0]?.[0];
+    const row = returnedRows<Notification>(claimed)[0];
     if (!row) return 'skipped';
     try {
       const { _timeZone, ...payload } = row.payload as { _timeZone?: string };

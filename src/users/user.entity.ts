@@ -59,6 +59,10 @@ export class User {
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   lastSignInAt!: Date | null;
 
+  /** SHA-256 of the token that reads the user's calendar feed; rotating it replaces it. */
+  @Column({ type: 'text', nullable: true, unique: true, select: false })
+  calendarTokenHash!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 

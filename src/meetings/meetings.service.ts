@@ -1,0 +1,583 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { hasRole, type Actor } from '../common/auth/roles';
+import { Clock } from '../common/clock';
+import { centsToDecimal, centsToNumber, toCents } from '../common/money';
+import { skipTake, type Page } from '../common/pagination';
+import { ConceptNoteContent } from '../concept-notes/concept-note.content';
+import { ConceptNote, Revision } from '../concept-notes/concept-note.entity';
+import { ConceptNoteMail } from '../concept-notes/concept-note.mail';
+import { NotificationsService } from '../notifications/notifications.service';
+import type {
+  AgendaItemView,
+  AgendaView,
+  CancelMeetingDto,
+  CreateMeetingDto,
+  LateExceptionDto,
+  ListMeetingsQuery,
+  MeetingView,
+  UpdateAgendaItemDto,
+  UpdateMeetingDto,
+} from './dto/meeting.dto';
+import { AgendaItem, Meeting } from './meeting.entity';
+import { instantToLocal, meetingTimes } from './meeting.rules';
+import { MeetingErrors } from './meetings.errors';
+import { MeetingScheduler } from './meetings.scheduler';
+import { AWAITING_MEETING, MeetingTargeting, type Retargeted } from './targeting';
+
+type Outcome<T> = {
+  value: T;
+  outbox: string[];
+  schedule: { meeting: Meeting; previous?: { cutoffAt: Date; startsAt: Date } }[];
+};
+
+/**
+ * Steering Committee meetings: scheduling in a time zone, the derived cut-off, re-targeting of
+ * submitted notes when meetings change, and the agenda after the cut-off.
+ */
+@Injectable()
+export class MeetingsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly targeting: MeetingTargeting,
+    private readonly scheduler: MeetingScheduler,
+    private readonly content: ConceptNoteContent,
+    private readonly mail: ConceptNoteMail,
+    private readonly audit: AuditService,
+    private readonly notifications: NotificationsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(actor: Actor, dto: CreateMeetingDto): Promise<MeetingView> {
+    const meeting = await this.run(async (manager) => {
+      const rules = await this.content.fundRules(manager);
+      const times = meetingTimes(dto.startsLocal, dto.timeZone, rules.submissionCutoffWeeks);
+      const meeting = await manager.save(
+        manager.create(Meeting, {
+          title: dto.title,
+          kind: dto.kind,
+          startsLocal: dto.startsLocal,
+          timeZone: dto.timeZone,
+          startsAt: times.startsAt,
+          cutoffAt: times.cutoffAt,
+          location: dto.location ?? null,
+          envelopeUsd:
+            dto.envelopeUsd === undefined || dto.envelopeUsd === null
+              ? null
+              : centsToDecimal(toCents(dto.envelopeUsd)),
+        }),
+      );
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: 'meeting.created',
+        entityType: 'meeting',
+        entityId: meeting.id,
+        after: this.auditView(meeting),
+      });
+      const outbox = await this.tellMoved(manager, await this.targeting.retarget(manager));
+      return { value: meeting, outbox, schedule: [{ meeting }] };
+    });
+    return this.get(meeting.id);
+  }
+
+  async list(query: ListMeetingsQuery): Promise<Page<MeetingView>> {
+    const qb = this.dataSource
+      .getRepository(Meeting)
+      .createQueryBuilder('m')
+      .orderBy('m.startsAt', 'ASC')
+      .addOrderBy('m.id', 'ASC');
+    if (query.status) qb.andWhere('m.status = :status', { status: query.status });
+    if (query.upcoming === 'true') qb.andWhere('m.startsAt >= :now', { now: this.clock.now() });
+    const { skip, take } = query.format === 'json' ? skipTake(query) : { skip: 0, take: 10000 };
+    const [meetings, total] = await qb.skip(skip).take(take).getManyAndCount();
+    return { items: await this.views(meetings), page: query.page, limit: query.limit, total };
+  }
+
+  async get(meetingId: string): Promise<MeetingView> {
+    const meeting = await this.load(this.dataSource.manager, meetingId);
+    return (await this.views([meeting]))[0];
+  }
+
+  /** Rescheduling before the cut-off moves its jobs and re-targets notes; after it, the agenda stays. */
+  async update(actor: Actor, meetingId: string, dto: UpdateMeetingDto): Promise<MeetingView> {
+    await this.run(async (manager) => {
+      const meeting = await this.load(manager, meetingId, true);
+      if (meeting.status === 'cancelled' || meeting.status === 'held')
+        throw MeetingErrors.invalidStatus(meeting.status, 'changed');
+      const before = this.auditView(meeting);
+      const previous = { cutoffAt: meeting.cutoffAt, startsAt: meeting.startsAt };
+      if (dto.title !== undefined) meeting.title = dto.title;
+      if (dto.kind !== undefined) meeting.kind = dto.kind;
+      if (dto.location !== undefined) meeting.location = dto.location;
+      if (dto.envelopeUsd !== undefined)
+        meeting.envelopeUsd = dto.envelopeUsd === null ? null : centsToDecimal(toCents(dto.envelopeUsd));
+      const rescheduled = dto.startsLocal !== undefined || dto.timeZone !== undefined;
+      if (rescheduled) {
+        meeting.startsLocal = dto.startsLocal ?? meeting.startsLocal;
+        meeting.timeZone = dto.timeZone ?? meeting.timeZone;
+        const rules = await this.content.fundRules(manager);
+        const times = meetingTimes(meeting.startsLocal, meeting.timeZone, rules.submissionCutoffWeeks);
+        meeting.startsAt = times.startsAt;
+        // After the agenda closed, the cut-off that closed it stays: the agenda is kept as it is.
+        if (meeting.status === 'scheduled') meeting.cutoffAt = times.cutoffAt;
+      }
+      const saved = await manager.save(meeting);
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: rescheduled ? 'meeting.rescheduled' : 'meeting.updated',
+        entityType: 'meeting',
+        entityId: meeting.id,
+        before,
+        after: this.auditView(saved),
+      });
+      const outbox = rescheduled ? await this.tellMoved(manager, await this.targeting.retarget(manager)) : [];
+      return { value: saved, outbox, schedule: rescheduled ? [{ meeting: saved, previous }] : [] };
+    });
+    return this.get(meetingId);
+  }
+
+  /**
+   * Before the cut-off, its notes move to the next meeting whose cut-off they meet. After it, the
+   * listed items are carried over to the next meeting with no cut-off check.
+   */
+  async cancel(actor: Actor, meetingId: string, dto: CancelMeetingDto): Promise<MeetingView> {
+    await this.run(async (manager) => {
+      const meeting = await this.load(manager, meetingId, true);
+      if (meeting.status === 'cancelled' || meeting.status === 'held')
+        throw MeetingErrors.invalidStatus(meeting.status, 'cancelled');
+      const wasClosed = meeting.status === 'agenda_closed';
+      const before = this.auditView(meeting);
+      meeting.status = 'cancelled';
+      meeting.cancelledAt = this.clock.now();
+      meeting.cancellationReason = dto.reason;
+      const saved = await manager.save(meeting);
+      let outbox: string[] = [];
+      if (wasClosed) {
+        const next = await this.nextMeeting(manager, meeting);
+        if (!next) throw MeetingErrors.noNextMeeting();
+        const items = await manager.findBy(AgendaItem, { meetingId, status: 'listed' });
+        const moved: Retargeted[] = [];
+        for (const item of items) {
+          await this.carryOver(manager, item, next, `Meeting cancelled: ${dto.reason}`);
+          moved.push({ noteId: item.noteId, fromMeetingId: meetingId, toMeetingId: next.id });
+        }
+        outbox = await this.tellMoved(manager, moved);
+      } else {
+        outbox = await this.tellMoved(manager, await this.targeting.retarget(manager));
+      }
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: 'meeting.cancelled',
+        entityType: 'meeting',
+        entityId: meetingId,
+        before,
+        after: this.auditView(saved),
+      });
+      return {
+        value: saved,
+        outbox,
+        schedule: [{ meeting: saved, previous: { cutoffAt: saved.cutoffAt, startsAt: saved.startsAt } }],
+      };
+    });
+    return this.get(meetingId);
+  }
+
+  async markHeld(actor: Actor | null, meetingId: string): Promise<MeetingView> {
+    await this.run(async (manager) => {
+      const meeting = await this.load(manager, meetingId, true);
+      if (meeting.status !== 'agenda_closed')
+        throw MeetingErrors.invalidStatus(meeting.status, 'marked held');
+      meeting.status = 'held';
+      meeting.heldAt = this.clock.now();
+      await manager.save(meeting);
+      await this.audit.record(manager, {
+        actorId: actor?.id ?? null,
+        action: 'meeting.held',
+        entityType: 'meeting',
+        entityId: meetingId,
+        before: { status: 'agenda_closed' },
+        after: { status: 'held' },
+      });
+      return { value: meeting, outbox: [], schedule: [] };
+    });
+    return this.get(meetingId);
+  }
+
+  async undoHeld(actor: Actor, meetingId: string): Promise<MeetingView> {
+    await this.run(async (manager) => {
+      const meeting = await this.load(manager, meetingId, true);
+      if (meeting.status !== 'held') throw MeetingErrors.invalidStatus(meeting.status, 'set back from held');
+      meeting.status = 'agenda_closed';
+      meeting.heldAt = null;
+      await manager.save(meeting);
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: 'meeting.held_undone',
+        entityType: 'meeting',
+        entityId: meetingId,
+        before: { status: 'held' },
+        after: { status: 'agenda_closed' },
+      });
+      return { value: meeting, outbox: [], schedule: [] };
+    });
+    return this.get(meetingId);
+  }
+
+  /** The secretariat and the committee see every agenda; a team sees its own notes' items. */
+  async agenda(actor: Actor, meetingId: string): Promise<AgendaView> {
+    const manager = this.dataSource.manager;
+    const meeting = await this.load(manager, meetingId);
+    const everything = hasRole(actor, 'secretariat', 'steering_committee');
+    const items = await manager.find(AgendaItem, {
+      where: { meetingId },
+      order: { position: 'ASC', createdAt: 'ASC' },
+    });
+    const targeted =
+      meeting.status === 'scheduled'
+        ? await manager.find(ConceptNote, {
+            where: { targetMeetingId: meetingId, status: In(AWAITING_MEETING) },
+            order: { submittedAt: 'ASC' },
+          })
+        : [];
+    const visibleNotes = everything
+      ? null
+      : new Set(
+          (
+            await manager.query<{ note_id: string }[]>(
+              'SELECT note_id FROM concept_note_members WHERE user_id = $1',
+              [actor.id],
+            )
+          ).map((r) => r.note_id),
+        );
+    const view = (await this.views([meeting]))[0];
+    return {
+      meeting: view,
+      items: await this.itemViews(
+        manager,
+        items.filter((i) => !visibleNotes || visibleNotes.has(i.noteId)),
+      ),
+      targeted: this.targetedViews(targeted).filter(
+        (t) => !visibleNotes || visibleNotes.has(t.conceptNoteId),
+      ),
+    };
+  }
+
+  /** A note added after the cut-off, with a reason printed wherever the agenda is. */
+  async addLateException(actor: Actor, meetingId: string, dto: LateExceptionDto): Promise<AgendaItemView> {
+    const item = await this.run(async (manager) => {
+      const meeting = await this.load(manager, meetingId, true);
+      if (
+        meeting.status !== 'agenda_closed' &&
+        !(meeting.kind === 'written_procedure' && meeting.status === 'scheduled')
+      ) {
+        throw meeting.status === 'scheduled'
+          ? MeetingErrors.agendaNotClosed()
+          : MeetingErrors.invalidStatus(meeting.status, 'given late exceptions');
+      }
+      const note = await manager.findOne(ConceptNote, {
+        where: { id: dto.conceptNoteId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!note) throw MeetingErrors.noteNotEligible('is not a concept note');
+      if (!['submitted', 'in_review', 'ready_for_committee', 'approved'].includes(note.status)) {
+        throw MeetingErrors.noteNotEligible(`a note in status ${note.status} cannot be placed on an agenda`);
+      }
+      if (await manager.existsBy(AgendaItem, { meetingId, noteId: note.id }))
+        throw MeetingErrors.alreadyOnAgenda();
+      const revision = await manager.findOneByOrFail(Revision, {
+        noteId: note.id,
+        number: note.currentRevision,
+      });
+      const position = ((await manager.maximum(AgendaItem, 'position', { meetingId })) ?? 0) + 1;
+      const item = await manager.save(
+        manager.create(AgendaItem, {
+          meetingId,
+          noteId: note.id,
+          revisionId: revision.id,
+          position,
+          groupLabel: note.primaryThematicAreaCode,
+          lateExceptionReason: dto.reason,
+        }),
+      );
+      note.targetMeetingId = meetingId;
+      await manager.save(note);
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: 'agenda.late_exception',
+        entityType: 'meeting',
+        entityId: meetingId,
+        after: { noteId: note.id, reason: dto.reason, itemId: item.id },
+      });
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: 'concept_note.placed_on_agenda',
+        entityType: 'concept_note',
+        entityId: note.id,
+        after: { meetingId, reason: dto.reason },
+      });
+      return { value: item, outbox: [], schedule: [] };
+    });
+    return (await this.itemViews(this.dataSource.manager, [item]))[0];
+  }
+
+  /** Order, group, carry over to the next meeting, remove (with a reason), or write the assessment. */
+  async updateItem(
+    actor: Actor,
+    meetingId: string,
+    itemId: string,
+    dto: UpdateAgendaItemDto,
+  ): Promise<AgendaItemView> {
+    const item = await this.run(async (manager) => {
+      const meeting = await this.load(manager, meetingId, true);
+      if (meeting.status === 'cancelled') throw MeetingErrors.invalidStatus(meeting.status, 'changed');
+      const item = /^[0-9a-f-]{36}$/i.test(itemId)
+        ? await manager.findOneBy(AgendaItem, { id: itemId, meetingId })
+        : null;
+      if (!item) throw MeetingErrors.itemNotFound();
+      const before = { ...item };
+      if (dto.position !== undefined) item.position = dto.position;
+      if (dto.groupLabel !== undefined) item.groupLabel = dto.groupLabel;
+      if (dto.assessmentSummary !== undefined) item.assessmentSummary = dto.assessmentSummary;
+      if (dto.assessmentRecommendation !== undefined)
+        item.assessmentRecommendation = dto.assessmentRecommendation;
+      let outbox: string[] = [];
+      if (dto.status && dto.status !== item.status) {
+        if (item.status !== 'listed')
+          throw MeetingErrors.invalidStatus(`${item.status} item on a`, 'changed back');
+        if (!dto.reason) throw MeetingErrors.reasonRequired();
+        if (dto.status === 'carried_over') {
+          const next = await this.nextMeeting(manager, meeting);
+          if (!next) throw MeetingErrors.noNextMeeting();
+          await this.carryOver(manager, item, next, dto.reason);
+          outbox = await this.tellMoved(manager, [
+            { noteId: item.noteId, fromMeetingId: meetingId, toMeetingId: next.id },
+          ]);
+        } else {
+          item.status = 'removed';
+          item.statusReason = dto.reason;
+          await manager.query(
+            'UPDATE concept_notes SET target_meeting_id = NULL WHERE id = $1 AND target_meeting_id = $2',
+            [item.noteId, meetingId],
+          );
+        }
+      }
+      const saved = await manager.save(item);
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action:
+          dto.status === 'carried_over'
+            ? 'agenda.item_carried_over'
+            : dto.status === 'removed'
+              ? 'agenda.item_removed'
+              : 'agenda.item_updated',
+        entityType: 'meeting',
+        entityId: meetingId,
+        before: { itemId, position: before.position, groupLabel: before.groupLabel, status: before.status },
+        after: {
+          itemId,
+          position: saved.position,
+          groupLabel: saved.groupLabel,
+          status: saved.status,
+          reason: dto.reason ?? null,
+        },
+      });
+      return { value: saved, outbox, schedule: [] };
+    });
+    return (await this.itemViews(this.dataSource.manager, [item]))[0];
+  }
+
+  /** The first meeting after this one that still takes agenda items. */
+  async nextMeeting(manager: EntityManager, after: Meeting): Promise<Meeting | null> {
+    return manager
+      .createQueryBuilder(Meeting, 'm')
+      .where(`m.status IN ('scheduled', 'agenda_closed') AND m.id <> :id AND m.startsAt > :startsAt`, {
+        id: after.id,
+        startsAt: after.startsAt,
+      })
+      .orderBy('m.startsAt', 'ASC')
+      .addOrderBy('m.id', 'ASC')
+      .getOne();
+  }
+
+  /** Moves an item to `next` (no cut-off check): the old item says so, the new one says where from. */
+  private async carryOver(
+    manager: EntityManager,
+    item: AgendaItem,
+    next: Meeting,
+    reason: string,
+  ): Promise<void> {
+    item.status = 'carried_over';
+    item.statusReason = reason;
+    await manager.save(item);
+    const position = ((await manager.maximum(AgendaItem, 'position', { meetingId: next.id })) ?? 0) + 1;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(AgendaItem)
+      .values({
+        meetingId: next.id,
+        noteId: item.noteId,
+        revisionId: item.revisionId,
+        position,
+        groupLabel: item.groupLabel,
+        carriedFromMeetingId: item.meetingId,
+      })
+      .orIgnore()
+      .execute();
+    await manager.query('UPDATE concept_notes SET target_meeting_id = $2 WHERE id = $1', [
+      item.noteId,
+      next.id,
+    ]);
+  }
+
+  /** Tells each moved note's team where it will now be considered. */
+  private async tellMoved(manager: EntityManager, moved: Retargeted[]): Promise<string[]> {
+    const outbox: string[] = [];
+    const meetingIds = [
+      ...new Set(
+        moved.flatMap((m) => [m.fromMeetingId, m.toMeetingId]).filter((id): id is string => Boolean(id)),
+      ),
+    ];
+    const meetings = meetingIds.length ? await manager.findBy(Meeting, { id: In(meetingIds) }) : [];
+    const byId = new Map(meetings.map((m) => [m.id, m]));
+    for (const move of moved) {
+      const note = await manager.findOneByOrFail(ConceptNote, { id: move.noteId });
+      const to = move.toMeetingId ? byId.get(move.toMeetingId) : undefined;
+      const from = move.fromMeetingId ? byId.get(move.fromMeetingId) : undefined;
+      outbox.push(
+        ...(await this.mail.send(
+          manager,
+          note,
+          await this.mail.team(manager, note.id),
+          'note_retargeted',
+          `retargeted-${move.fromMeetingId ?? 'none'}-${move.toMeetingId ?? 'none'}-${this.clock.now().getTime()}`,
+          {
+            previousMeetingTitle: from?.title ?? null,
+            meetingTitle: to?.title ?? null,
+            meetingStartsAt: to?.startsAt.toISOString() ?? null,
+            meetingLocal: to ? `${to.startsLocal.replace('T', ' ')} ${to.timeZone}` : null,
+          },
+        )),
+      );
+    }
+    return outbox;
+  }
+
+  /** Runs a change in one transaction, then sends its e-mails and schedules its jobs. */
+  private async run<T>(step: (manager: EntityManager) => Promise<Outcome<T>>): Promise<T> {
+    const outcome = await this.dataSource.transaction(step);
+    await this.notifications.dispatch(outcome.outbox);
+    for (const { meeting, previous } of outcome.schedule) await this.scheduler.schedule(meeting, previous);
+    return outcome.value;
+  }
+
+  private async load(manager: EntityManager, meetingId: string, lock = false): Promise<Meeting> {
+    const meeting = /^[0-9a-f-]{36}$/i.test(meetingId)
+      ? await manager.findOne(Meeting, {
+          where: { id: meetingId },
+          ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+        })
+      : null;
+    if (!meeting) throw MeetingErrors.notFound();
+    return meeting;
+  }
+
+  private auditView(meeting: Meeting) {
+    return {
+      title: meeting.title,
+      kind: meeting.kind,
+      startsLocal: meeting.startsLocal,
+      timeZone: meeting.timeZone,
+      startsAt: meeting.startsAt.toISOString(),
+      cutoffAt: meeting.cutoffAt.toISOString(),
+      status: meeting.status,
+      location: meeting.location,
+      envelopeUsd: meeting.envelopeUsd,
+    };
+  }
+
+  async views(meetings: Meeting[]): Promise<MeetingView[]> {
+    const ids = meetings.map((m) => m.id);
+    const counts = ids.length
+      ? await this.dataSource.query<{ meeting_id: string; count: string }[]>(
+          `SELECT meeting_id, count(*) AS count FROM (
+             SELECT target_meeting_id AS meeting_id, id FROM concept_notes WHERE target_meeting_id = ANY($1) AND status = ANY($2)
+             UNION
+             SELECT meeting_id, note_id FROM agenda_items WHERE meeting_id = ANY($1) AND status = 'listed'
+           ) x GROUP BY meeting_id`,
+          [ids, AWAITING_MEETING],
+        )
+      : [];
+    return meetings.map((m) => ({
+      id: m.id,
+      title: m.title,
+      kind: m.kind,
+      startsLocal: m.startsLocal,
+      timeZone: m.timeZone,
+      startsAt: m.startsAt.toISOString(),
+      cutoffAt: m.cutoffAt.toISOString(),
+      cutoffLocal: instantToLocal(m.cutoffAt, m.timeZone),
+      location: m.location,
+      status: m.status,
+      envelopeUsd: m.envelopeUsd === null ? null : centsToNumber(toCents(m.envelopeUsd)),
+      agendaClosedAt: m.agendaClosedAt?.toISOString() ?? null,
+      heldAt: m.heldAt?.toISOString() ?? null,
+      cancelledAt: m.cancelledAt?.toISOString() ?? null,
+      cancellationReason: m.cancellationReason,
+      noteCount: Number(counts.find((c) => c.meeting_id === m.id)?.count ?? 0),
+      version: m.version,
+    }));
+  }
+
+  private async itemViews(manager: EntityManager, items: AgendaItem[]): Promise<AgendaItemView[]> {
+    const notes = items.length
+      ? await manager.findBy(ConceptNote, { id: In(items.map((i) => i.noteId)) })
+      : [];
+    const revisions = items.length
+      ? await manager.findBy(Revision, { id: In(items.map((i) => i.revisionId)) })
+      : [];
+    return items.map((item) => {
+      const note = notes.find((n) => n.id === item.noteId)!;
+      return {
+        id: item.id,
+        conceptNoteId: item.noteId,
+        referenceCode: note.referenceCode,
+        title: note.title,
+        noteStatus: note.status,
+        revision: revisions.find((r) => r.id === item.revisionId)?.number ?? 0,
+        position: item.position,
+        groupLabel: item.groupLabel,
+        status: item.status,
+        statusReason: item.statusReason,
+        lateExceptionReason: item.lateExceptionReason,
+        carriedFromMeetingId: item.carriedFromMeetingId,
+        assessmentSummary: item.assessmentSummary,
+        assessmentRecommendation: item.assessmentRecommendation,
+        notReady:
+          item.status === 'listed' && note.status !== 'ready_for_committee' && note.status !== 'approved',
+      };
+    });
+  }
+
+  private targetedViews(notes: ConceptNote[]): AgendaItemView[] {
+    return notes.map((note, index) => ({
+      id: note.id,
+      conceptNoteId: note.id,
+      referenceCode: note.referenceCode,
+      title: note.title,
+      noteStatus: note.status,
+      revision: note.currentRevision,
+      position: index + 1,
+      groupLabel: note.primaryThematicAreaCode,
+      status: 'listed',
+      statusReason: null,
+      lateExceptionReason: null,
+      carriedFromMeetingId: null,
+      assessmentSummary: null,
+      assessmentRecommendation: null,
+      notReady: note.status !== 'ready_for_committee',
+    }));
+  }
+}
