@@ -26,6 +26,11 @@ const NAMES = [
 const TITLES = ['برنامج الهجرة', '移民项目', 'Миграция'];
 const NOTE_URL = 'https://mptf.test/concept-notes/3f6c2a1e-8b4d-4c2e-9f1a-2b7d5e9c0a11?tab=comments';
 const ACCEPT_URL = 'https://mptf.test/accept-invitation?token=abc';
+const OTHER_NOTE_URL = 'https://mptf.test/concept-notes/9d2e4b7a-1c3f-4e5d-8a6b-0f1e2d3c4b5a';
+const MEETING_URL = 'https://mptf.test/meetings/5b8e1f2a-6c4d-4a3b-9e7f-1d2c3b4a5e6f';
+const MEETING_TITLE = 'Steering Committee 2027/1';
+const MEETING_LOCAL = '2027-03-10 10:00 Europe/Zurich';
+const OTHER_TITLE = 'Safe return & <reintegration>';
 
 /** Every variable the concept-note templates may use; each template picks what it needs. */
 const notePayload = (noteTitle: string): Record<string, unknown> => ({
@@ -45,15 +50,63 @@ const notePayload = (noteTitle: string): Record<string, unknown> => ({
   replyBy: '2026-03-16T17:00:00Z',
   answeredByName: 'Jelena Petrović',
   answer: 'Through mobile teams run by the municipalities.',
+  // Meetings of the Steering Committee, their agendas and cut-offs.
+  meetingTitle: MEETING_TITLE,
+  meetingStartsAt: '2027-03-10T09:00:00Z',
+  meetingLocal: MEETING_LOCAL,
+  meetingUrl: MEETING_URL,
+  previousMeetingTitle: 'Steering Committee 2026/4',
+  nextMeetingTitle: 'Steering Committee 2027/2',
+  nextCutoffAt: '2027-04-28T08:00:00Z',
+  cutoffAt: '2027-01-27T09:00:00Z',
+  days: 7,
+  count: 2,
+  items: [
+    { referenceCode: 'MIG-CN-2026-0042', title: noteTitle, group: 'Labour migration' },
+    { referenceCode: 'MIG-CN-2026-0051', title: OTHER_TITLE, group: null },
+  ],
+  notes: [
+    {
+      title: noteTitle,
+      url: NOTE_URL,
+      awaitingEndorsement: true,
+      leadName: 'Jelena Petrović',
+      countries: 'Serbia, North Macedonia',
+      pendingCountries: 'North Macedonia',
+      ageDays: 12,
+    },
+    {
+      title: OTHER_TITLE,
+      url: OTHER_NOTE_URL,
+      awaitingEndorsement: false,
+      leadName: 'Carlos Mendoza',
+      countries: 'Ecuador',
+      pendingCountries: 'Ecuador',
+      ageDays: 3,
+    },
+  ],
 });
 
 interface Sample {
   payload: Record<string, unknown>;
   /** The link the recipient must be able to follow, in the html and text parts. */
   link: string;
-  /** The note title, expected in the subject and the text part; the invitation concerns no note. */
+  /**
+   * The title expected in the subject, the html and the text part: the note's, or the meeting's for an
+   * e-mail about a meeting; the invitation concerns neither.
+   */
   title?: string;
+  /** The notes an e-mail lists: in the html, and each on a line of its own starting with "- " in the text. */
+  listed?: string[];
 }
+
+/** E-mails about a meeting, listing notes (the note title varies in the script of the first). */
+const MEETING_WIDE: Record<string, string> = {
+  agenda_closed: MEETING_URL,
+  cutoff_reminder: NOTE_URL,
+  endorsement_reminder: NOTE_URL,
+  endorsement_backlog: NOTE_URL,
+};
 
 function sampleFor(name: string, noteTitle: string): Sample {
   if (name === 'invitation') {
@@ -67,8 +120,15 @@ function sampleFor(name: string, noteTitle: string): Sample {
       link: ACCEPT_URL,
     };
   }
+  const link = MEETING_WIDE[name];
+  if (link)
+    return { payload: notePayload(noteTitle), link, title: MEETING_TITLE, listed: [noteTitle, OTHER_TITLE] };
   return { payload: notePayload(noteTitle), link: NOTE_URL, title: noteTitle };
 }
+
+/** The line of the text part that lists a note. */
+const listLine = (text: string, title: string): string | undefined =>
+  text.split('\n').find((line) => line.startsWith('- ') && line.includes(title));
 
 /** The user-written text each template quotes. */
 const QUOTED: Record<string, string> = {
@@ -95,6 +155,13 @@ describe('e-mail template catalogue (templates/email)', () => {
         'clarification_requested',
         'clarification_answered',
         'regional_note_submitted',
+        'agenda_closed',
+        'agenda_confirmation',
+        'missed_cutoff',
+        'cutoff_reminder',
+        'endorsement_reminder',
+        'endorsement_backlog',
+        'note_retargeted',
       ]),
     );
   });
@@ -110,7 +177,7 @@ describe('e-mail template catalogue (templates/email)', () => {
 
     it.each(LOCALES)('renders in %s whatever the script of the title', (locale) => {
       for (const noteTitle of TITLES) {
-        const { payload, link, title } = sampleFor(name, noteTitle);
+        const { payload, link, title, listed } = sampleFor(name, noteTitle);
         const email = templates.render(name, locale, payload, 'Europe/Belgrade');
 
         expect(email.locale).toBe(locale);
@@ -118,11 +185,17 @@ describe('e-mail template catalogue (templates/email)', () => {
           expect(email[part].trim()).not.toBe('');
           expect(email[part]).not.toContain('{{');
           expect(email[part]).not.toContain('}}');
+          // Instants are formatted for the recipient, never shown raw.
+          expect(email[part]).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
         }
         if (title) {
           expect(email.subject).toContain(title);
           expect(email.text).toContain(title);
-          expect(email.html).toContain(title);
+          expect(email.html).toContain(Handlebars.Utils.escapeExpression(title));
+        }
+        for (const item of listed ?? []) {
+          expect(email.html).toContain(Handlebars.Utils.escapeExpression(item));
+          expect(listLine(email.text, item)).toBeDefined();
         }
         expect(email.html).toContain(`href="${Handlebars.Utils.escapeExpression(link)}"`);
         expect(email.text).toContain(link);
@@ -158,6 +231,82 @@ describe('e-mail template catalogue (templates/email)', () => {
     const undated = templates.render('clarification_requested', locale, { ...payload, replyBy: null });
     expect(undated.text.length).toBeLessThan(dated.text.length);
     expect(undated.text).not.toMatch(/null|undefined/);
+  });
+
+  /** The meeting's own wall-clock time, in parentheses after the start in the recipient's time zone. */
+  const IN_PARENTHESES = /[(（]2027-03-10 10:00 Europe\/Zurich[)）]/;
+  const NOTHING = /\(\s*\)|（\s*）|null|undefined|true|false/;
+
+  it.each(LOCALES)(
+    'gives the next cut-off to a note that missed one only when there is a next meeting (%s)',
+    (locale) => {
+      const payload = notePayload(TITLES[0]);
+      const next = templates.render('missed_cutoff', locale, payload, 'Asia/Tokyo');
+      const none = templates.render('missed_cutoff', locale, {
+        ...payload,
+        nextMeetingTitle: null,
+        nextCutoffAt: null,
+      });
+      expect(next.text).toContain('Steering Committee 2027/2');
+      expect(next.text).toMatch(/GMT\+9|UTC\+9|غرينتش\+٩|غرينتش\+9/);
+      for (const part of PARTS) {
+        expect(none[part]).not.toContain('Steering Committee 2027/2');
+        expect(none[part]).not.toMatch(NOTHING);
+      }
+      expect(none.text).not.toBe(next.text);
+    },
+  );
+
+  it.each(LOCALES)('tells a team where its note moved, if anywhere, and from where (%s)', (locale) => {
+    const payload = notePayload(TITLES[1]);
+    const moved = templates.render('note_retargeted', locale, payload);
+    expect(moved.text).toContain(MEETING_TITLE);
+    expect(moved.text).toMatch(IN_PARENTHESES);
+    expect(moved.text).toContain('Steering Committee 2026/4');
+
+    const first = templates.render('note_retargeted', locale, { ...payload, previousMeetingTitle: null });
+    expect(first.text).toContain(MEETING_TITLE);
+    expect(first.text).not.toContain('Steering Committee 2026/4');
+
+    const waiting = templates.render('note_retargeted', locale, {
+      ...payload,
+      meetingTitle: null,
+      meetingStartsAt: null,
+      meetingLocal: null,
+    });
+    expect(waiting.text).toContain('Steering Committee 2026/4');
+    expect(waiting.text).not.toContain(MEETING_LOCAL);
+    for (const email of [moved, first, waiting]) {
+      for (const part of PARTS) expect(email[part]).not.toMatch(NOTHING);
+    }
+    expect(new Set([moved.text, first.text, waiting.text]).size).toBe(3);
+  });
+
+  it.each(LOCALES)('tells notes awaiting endorsement from drafts in the cut-off reminder (%s)', (locale) => {
+    const email = templates.render('cutoff_reminder', locale, notePayload(TITLES[2]));
+    const awaiting = listLine(email.text, TITLES[2])?.replace(TITLES[2], '');
+    const draft = listLine(email.text, OTHER_TITLE)?.replace(OTHER_TITLE, '');
+    expect(awaiting).toBeDefined();
+    expect(draft).toBeDefined();
+    expect(awaiting).not.toBe(draft);
+    expect(email.text).toContain(OTHER_NOTE_URL);
+    expect(email.html).toContain(`href="${OTHER_NOTE_URL}"`);
+    for (const part of PARTS)
+      expect(email[part]).not.toMatch(/awaiting_endorsement|null|undefined|true|false/);
+  });
+
+  it.each(LOCALES)('shows the agenda with its groups, and an empty one without a list (%s)', (locale) => {
+    const payload = notePayload(TITLES[0]);
+    const email = templates.render('agenda_closed', locale, payload);
+    expect(listLine(email.text, TITLES[0])).toContain('Labour migration');
+    expect(listLine(email.text, TITLES[0])).toContain('MIG-CN-2026-0042');
+    expect(email.text).toMatch(IN_PARENTHESES);
+    expect(email.html).toContain('<th');
+
+    const empty = templates.render('agenda_closed', locale, { ...payload, count: 0, items: [] });
+    expect(empty.html).not.toContain('<th');
+    expect(empty.text).not.toMatch(/^- /m);
+    for (const part of PARTS) expect(empty[part]).not.toMatch(NOTHING);
   });
 
   it.each(LOCALES)('dates the submission in the time zone of the recipient (%s)', (locale) => {
