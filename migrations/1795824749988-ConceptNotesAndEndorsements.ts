@@ -108,9 +108,13 @@ export class ConceptNotesAndEndorsements1795824749988 implements MigrationInterf
     await queryRunner.query(
       `CREATE TRIGGER "concept_note_revisions_immutable" BEFORE UPDATE OR DELETE ON "concept_note_revisions" FOR EACH ROW EXECUTE FUNCTION refuse_change()`,
     );
+    await queryRunner.query(
+      `CREATE TRIGGER "concept_note_revisions_no_truncate" BEFORE TRUNCATE ON "concept_note_revisions" FOR EACH STATEMENT EXECUTE FUNCTION refuse_change()`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TRIGGER "concept_note_revisions_no_truncate" ON "concept_note_revisions"`);
     await queryRunner.query(`DROP TRIGGER "concept_note_revisions_immutable" ON "concept_note_revisions"`);
     await queryRunner.query(`ALTER TABLE "delegations" DROP CONSTRAINT "FK_343ec2641e2831522ca623b7d80"`);
     await queryRunner.query(`ALTER TABLE "delegations" DROP CONSTRAINT "FK_35d9841f41f436148a247f5e803"`);

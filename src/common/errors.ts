@@ -25,7 +25,7 @@ export const CommonErrors = {
     new DomainError(
       'VALIDATION_FAILED',
       400,
-      `Invalid input: ${fields.map((f) => f.field).join(', ')}`,
+      `Invalid input: ${[...new Set(fields.map((f) => f.field))].join(', ')}`,
       fields,
     ),
   notFound: (what: string) => new DomainError('NOT_FOUND', 404, `${what} was not found`),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { NotificationsService } from '../notifications/notifications.service';
+import { NotificationsService, type OutgoingEmail } from '../notifications/notifications.service';
 import { Country, type LocalizedNames } from '../reference-data/reference.entity';
 import { User } from '../users/user.entity';
 import type { ConceptNote } from './concept-note.entity';
@@ -73,20 +73,71 @@ export class ConceptNoteMail {
         .join(', ');
     return this.notifications.record(
       manager,
-      unique.map((user) => ({
-        to: { email: user.email, userId: user.id, locale: user.locale, timeZone: user.timeZone },
-        template,
-        payload: {
-          recipientName: user.name,
-          noteTitle: note.title,
-          referenceCode: note.referenceCode,
-          noteUrl: this.noteUrl(note.id),
+      unique.map((user) =>
+        this.email(note, user, template, event, {
           ...(options.countries ? { countries: names(user.locale) } : {}),
           ...payload,
-        },
-        dedupeKey: `${template}:${note.id}:${event}:${user.id}`,
-        subject: { type: 'concept_note', id: note.id },
-      })),
+        }),
+      ),
     );
+  }
+
+  /** The team of each note, in one query. */
+  async teams(manager: EntityManager, noteIds: string[]): Promise<Map<string, User[]>> {
+    const teams = new Map<string, User[]>(noteIds.map((id) => [id, []]));
+    if (noteIds.length === 0) return teams;
+    const rows = await manager
+      .createQueryBuilder(User, 'u')
+      .innerJoin('concept_note_members', 'm', 'm.user_id = u.id')
+      .addSelect('m.note_id', 'note_id')
+      .where('u.active AND m.note_id = ANY(:noteIds)', { noteIds })
+      .getRawAndEntities();
+    rows.entities.forEach((user, i) => {
+      const noteId = (rows.raw[i] as { note_id: string }).note_id;
+      teams.get(noteId)?.push(user);
+    });
+    return teams;
+  }
+
+  /** One e-mail to every member of each note's team, recorded in a single insert. */
+  async sendToTeams(
+    manager: EntityManager,
+    notes: ConceptNote[],
+    template: string,
+    event: string,
+    payload: (note: ConceptNote) => Record<string, unknown>,
+  ): Promise<string[]> {
+    const teams = await this.teams(
+      manager,
+      notes.map((n) => n.id),
+    );
+    return this.notifications.record(
+      manager,
+      notes.flatMap((note) =>
+        (teams.get(note.id) ?? []).map((user) => this.email(note, user, template, event, payload(note))),
+      ),
+    );
+  }
+
+  private email(
+    note: ConceptNote,
+    user: User,
+    template: string,
+    event: string,
+    payload: Record<string, unknown>,
+  ): OutgoingEmail {
+    return {
+      to: { email: user.email, userId: user.id, locale: user.locale, timeZone: user.timeZone },
+      template,
+      payload: {
+        recipientName: user.name,
+        noteTitle: note.title,
+        referenceCode: note.referenceCode,
+        noteUrl: this.noteUrl(note.id),
+        ...payload,
+      },
+      dedupeKey: `${template}:${note.id}:${event}:${user.id}`,
+      subject: { type: 'concept_note', id: note.id },
+    };
   }
 }

@@ -77,6 +77,7 @@ export class Endorsement {
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 
+  /** When the record stopped standing: an endorsement its RC withdrew, or a return the lead answered by asking again. */
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   withdrawnAt!: Date | null;
 }

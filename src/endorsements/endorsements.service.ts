@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { Attachment } from '../attachments/attachment.entity';
 import { AuditService } from '../audit/audit.service';
 import { hasRole, type Actor } from '../common/auth/roles';
@@ -13,6 +13,7 @@ import { contentHash } from '../concept-notes/concept-note.rules';
 import { ConceptNotesService } from '../concept-notes/concept-notes.service';
 import { ConceptNoteErrors } from '../concept-notes/concept-notes.errors';
 import type { ConceptNoteView } from '../concept-notes/dto/concept-note.view';
+import { MeetingTargeting } from '../meetings/targeting';
 import { NotificationsService } from '../notifications/notifications.service';
 import { User } from '../users/user.entity';
 import type {
@@ -42,6 +43,7 @@ export class EndorsementsService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
+    private readonly targeting: MeetingTargeting,
   ) {}
 
   async requestEndorsement(actor: Actor, noteId: string): Promise<ConceptNoteView> {
@@ -58,6 +60,12 @@ export class EndorsementsService {
       note.status = 'awaiting_endorsement';
       note.endorsementRequestedAt ??= this.clock.now();
       await manager.save(note);
+      // Asking again answers the returns of the last request on this revision: those countries are pending again.
+      await manager.update(
+        Endorsement,
+        { revisionId: revision.id, decision: 'returned', withdrawnAt: IsNull() },
+        { withdrawnAt: this.clock.now() },
+      );
       await this.audit.record(manager, {
         actorId: actor.id,
         action: 'concept_note.endorsement_requested',
@@ -155,6 +163,8 @@ export class EndorsementsService {
         );
       }
 
+      // Only an RC or acting RC endorses here; the secretariat covers a country offline, with the letter.
+      if (access.authority.length === 0) throw ConceptNoteErrors.notAllowed('endorse');
       const mine = access.authority.filter((a) => !covered.includes(a.countryCode));
       const last = covered.length + mine.length >= note.countryCodes.length;
       ConceptNotesService.allow(access, last ? 'complete_endorsement' : 'endorse');
@@ -321,11 +331,7 @@ export class EndorsementsService {
     if (dto.endsOn < dto.startsOn) throw EndorsementErrors.dateRange();
     const delegation = await this.dataSource.transaction(async (manager) => {
       const delegate = await manager.findOneBy(User, { id: dto.delegateId, active: true });
-      if (
-        !delegate ||
-        delegate.id === actor.id ||
-        !hasRole(delegate, 'resident_coordinator', 'rc_office')
-      ) {
+      if (!delegate || delegate.id === actor.id || !hasRole(delegate, 'resident_coordinator', 'rc_office')) {
         throw EndorsementErrors.delegateInvalid();
       }
       const delegation = await manager.save(
@@ -437,6 +443,9 @@ export class EndorsementsService {
     note.status = 'submitted';
     note.submittedAt = now;
     await manager.save(note);
+    // The earliest meeting whose cut-off this submission meets (or none yet).
+    const target = await this.targeting.onSubmission(manager, note.id, now);
+    note.targetMeetingId = target.meetingId;
     await this.audit.record(manager, {
       actorId: actor.id,
       action: 'concept_note.submitted',
@@ -448,11 +457,14 @@ export class EndorsementsService {
         referenceCode: note.referenceCode,
         revision: revision.number,
         submittedAt: now.toISOString(),
+        targetMeetingId: target.meetingId,
       },
     });
+    // The RCs of a regional or global note hear of it through their own notice (regional_note_submitted).
+    const endorsed = note.scope === 'national' || note.scope === 'multi_country';
     const recipients = [
       ...(await this.mail.team(manager, note.id)),
-      ...(await this.mail.countryOfficials(manager, note.countryCodes)),
+      ...(endorsed ? await this.mail.countryOfficials(manager, note.countryCodes) : []),
     ];
     return this.mail.send(
       manager,

@@ -125,22 +125,13 @@ export class CutoffService {
         })),
       )),
     );
-    for (const note of notes) {
-      outbox.push(
-        ...(await this.mail.send(
-          manager,
-          note,
-          await this.mail.team(manager, note.id),
-          'agenda_confirmation',
-          `agenda-${meeting.id}`,
-          {
-            meetingTitle: meeting.title,
-            meetingStartsAt: meeting.startsAt.toISOString(),
-            meetingLocal,
-          },
-        )),
-      );
-    }
+    outbox.push(
+      ...(await this.mail.sendToTeams(manager, notes, 'agenda_confirmation', `agenda-${meeting.id}`, () => ({
+        meetingTitle: meeting.title,
+        meetingStartsAt: meeting.startsAt.toISOString(),
+        meetingLocal,
+      }))),
+    );
     // Notes still being drafted or endorsed, active lately, missed this cut-off.
     const rules = await this.content.fundRules(manager);
     const missed = await manager
@@ -150,22 +141,19 @@ export class CutoffService {
       })
       .getMany();
     const next = await this.meetings.nextMeeting(manager, meeting);
-    for (const note of missed) {
-      outbox.push(
-        ...(await this.mail.send(
-          manager,
-          note,
-          await this.mail.team(manager, note.id),
-          'missed_cutoff',
-          `missed-${meeting.id}-${meeting.cutoffAt.getTime()}`,
-          {
-            meetingTitle: meeting.title,
-            nextMeetingTitle: next?.status === 'scheduled' ? next.title : null,
-            nextCutoffAt: next?.status === 'scheduled' ? next.cutoffAt.toISOString() : null,
-          },
-        )),
-      );
-    }
+    outbox.push(
+      ...(await this.mail.sendToTeams(
+        manager,
+        missed,
+        'missed_cutoff',
+        `missed-${meeting.id}-${meeting.cutoffAt.getTime()}`,
+        () => ({
+          meetingTitle: meeting.title,
+          nextMeetingTitle: next?.status === 'scheduled' ? next.title : null,
+          nextCutoffAt: next?.status === 'scheduled' ? next.cutoffAt.toISOString() : null,
+        }),
+      )),
+    );
     return outbox;
   }
 
@@ -196,8 +184,12 @@ export class CutoffService {
         .orderBy('n.createdAt')
         .getMany();
       const byMember = new Map<string, { user: User; notes: ConceptNote[] }>();
+      const teams = await this.mail.teams(
+        manager,
+        unsubmitted.map((n) => n.id),
+      );
       for (const note of unsubmitted) {
-        for (const user of await this.mail.team(manager, note.id)) {
+        for (const user of teams.get(note.id) ?? []) {
           const entry = byMember.get(user.id) ?? { user, notes: [] };
           entry.notes.push(note);
           byMember.set(user.id, entry);

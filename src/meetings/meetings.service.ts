@@ -434,7 +434,7 @@ export class MeetingsService {
 
   /** Tells each moved note's team where it will now be considered. */
   private async tellMoved(manager: EntityManager, moved: Retargeted[]): Promise<string[]> {
-    const outbox: string[] = [];
+    if (moved.length === 0) return [];
     const meetingIds = [
       ...new Set(
         moved.flatMap((m) => [m.fromMeetingId, m.toMeetingId]).filter((id): id is string => Boolean(id)),
@@ -442,27 +442,25 @@ export class MeetingsService {
     ];
     const meetings = meetingIds.length ? await manager.findBy(Meeting, { id: In(meetingIds) }) : [];
     const byId = new Map(meetings.map((m) => [m.id, m]));
-    for (const move of moved) {
-      const note = await manager.findOneByOrFail(ConceptNote, { id: move.noteId });
-      const to = move.toMeetingId ? byId.get(move.toMeetingId) : undefined;
-      const from = move.fromMeetingId ? byId.get(move.fromMeetingId) : undefined;
-      outbox.push(
-        ...(await this.mail.send(
-          manager,
-          note,
-          await this.mail.team(manager, note.id),
-          'note_retargeted',
-          `retargeted-${move.fromMeetingId ?? 'none'}-${move.toMeetingId ?? 'none'}-${this.clock.now().getTime()}`,
-          {
-            previousMeetingTitle: from?.title ?? null,
-            meetingTitle: to?.title ?? null,
-            meetingStartsAt: to?.startsAt.toISOString() ?? null,
-            meetingLocal: to ? `${to.startsLocal.replace('T', ' ')} ${to.timeZone}` : null,
-          },
-        )),
-      );
-    }
-    return outbox;
+    const moves = new Map(moved.map((m) => [m.noteId, m]));
+    const notes = await manager.findBy(ConceptNote, { id: In([...moves.keys()]) });
+    return this.mail.sendToTeams(
+      manager,
+      notes,
+      'note_retargeted',
+      `retargeted-${this.clock.now().getTime()}`,
+      (note) => {
+        const move = moves.get(note.id)!;
+        const to = move.toMeetingId ? byId.get(move.toMeetingId) : undefined;
+        const from = move.fromMeetingId ? byId.get(move.fromMeetingId) : undefined;
+        return {
+          previousMeetingTitle: from?.title ?? null,
+          meetingTitle: to?.title ?? null,
+          meetingStartsAt: to?.startsAt.toISOString() ?? null,
+          meetingLocal: to ? `${to.startsLocal.replace('T', ' ')} ${to.timeZone}` : null,
+        };
+      },
+    );
   }
 
   /** Runs a change in one transaction, then sends its e-mails and schedules its jobs. */
