@@ -1,5 +1,6 @@
 import '@fastify/multipart';
-import { Controller, Get, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Inject, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -25,7 +26,10 @@ const KINDS: AttachmentKind[] = ['template', 'annex', 'endorsement_letter'];
 @ApiBearerAuth()
 @Controller('concept-notes/:id/attachments')
 export class AttachmentsController {
-  constructor(private readonly attachments: AttachmentsService) {}
+  constructor(
+    private readonly attachments: AttachmentsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Post()
   @ApiConsumes('multipart/form-data')
@@ -45,7 +49,8 @@ export class AttachmentsController {
     const file = await request.file().catch(() => undefined);
     if (!file) throw AttachmentErrors.missing();
     const data = await file.toBuffer().catch((error: { code?: string }) => {
-      if (error.code === 'FST_REQ_FILE_TOO_LARGE') throw AttachmentErrors.tooLarge(file.file.bytesRead);
+      if (error.code === 'FST_REQ_FILE_TOO_LARGE')
+        throw AttachmentErrors.tooLarge(this.config.attachmentMaxBytes);
       throw error;
     });
     return this.attachments.upload(actor, noteId, chosen, { filename: file.filename, data });

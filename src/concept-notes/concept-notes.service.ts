@@ -90,6 +90,14 @@ export class ConceptNotesService {
 
   async create(actor: Actor, dto: CreateConceptNoteDto): Promise<ConceptNoteView> {
     if (!hasRole(actor, 'applicant')) throw ConceptNoteErrors.notAllowed('edit');
+    // The lead contact is an applicant of the convening organization: the author's, unless said otherwise.
+    const convening = dto.conveningOrganizationCode ?? actor.organizationCode;
+    if (!actor.organizationCode || convening !== actor.organizationCode) {
+      throw ConceptNoteErrors.teamMember(
+        'conveningOrganizationCode',
+        'must be the organization of the lead (your own)',
+      );
+    }
     const note = await this.dataSource.transaction(async (manager) => {
       const rules = await this.content.fundRules(manager);
       await this.content.validate(manager, dto, rules);
@@ -97,7 +105,7 @@ export class ConceptNotesService {
         manager.create(ConceptNote, {
           title: dto.title,
           leadUserId: actor.id,
-          conveningOrganizationCode: dto.conveningOrganizationCode ?? actor.organizationCode,
+          conveningOrganizationCode: convening,
         }),
       );
       await this.content.apply(manager, note, dto, rules);
@@ -131,6 +139,15 @@ export class ConceptNotesService {
         throw ConceptNoteErrors.staleVersion(note.version);
       const rules = await this.content.fundRules(manager);
       await this.content.validate(manager, dto, rules);
+      if (dto.conveningOrganizationCode && dto.conveningOrganizationCode !== note.conveningOrganizationCode) {
+        const lead = await manager.findOneByOrFail(User, { id: note.leadUserId });
+        if (lead.organizationCode !== dto.conveningOrganizationCode) {
+          throw ConceptNoteErrors.teamMember(
+            'conveningOrganizationCode',
+            'must be the organization of the lead; hand the lead over first',
+          );
+        }
+      }
       const before = await this.content.read(manager, note);
       await this.content.apply(manager, note, dto, rules);
       const saved = await manager.save(note);
@@ -244,6 +261,9 @@ export class ConceptNotesService {
       const member = await manager.findOneBy(TeamMember, { noteId, userId: dto.userId });
       const user = member ? await manager.findOneBy(User, { id: dto.userId, active: true }) : null;
       if (!user) throw ConceptNoteErrors.teamMember('userId', 'must be an active member of the team');
+      if (user.organizationCode !== access.note.conveningOrganizationCode) {
+        throw ConceptNoteErrors.teamMember('userId', 'the lead must work for the convening organization');
+      }
       const previous = access.note.leadUserId;
       access.note.leadUserId = user.id;
       const saved = await manager.save(access.note);
@@ -364,13 +384,14 @@ export class ConceptNotesService {
       manager,
       events.map((e) => e.actorId).filter((id): id is string => id !== null),
     );
+    // Comment events follow the comment's visibility: team_only is the team's, not the RCs'.
+    const comments = access.kinds.includes('team_member') ? ['team', 'team_only'] : ['team'];
     return events
-      .filter(
-        (e) =>
-          access.secretariat ||
-          (PUBLIC_HISTORY.has(e.action) &&
-            (e.after as { visibility?: string } | null)?.visibility !== 'secretariat'),
-      )
+      .filter((e) => {
+        if (access.secretariat) return true;
+        const visibility = (e.after as { visibility?: string } | null)?.visibility;
+        return PUBLIC_HISTORY.has(e.action) && (visibility === undefined || comments.includes(visibility));
+      })
       .map((e) => ({
         at: e.occurredAt.toISOString(),
         action: e.action,

@@ -51,3 +51,46 @@ describe('endorsement is submission', () => {
     );
   });
 });
+
+describe('the lead contact works for the convening organization', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(() => system.close());
+
+  it('refuses another convening organization at creation, by edit, and a lead from another organization', async () => {
+    const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const refused = await http(system, 'POST', '/api/v1/concept-notes', {
+      token: lead.token,
+      body: { title: 'Convened by someone else', conveningOrganizationCode: 'ILO' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      { field: 'conveningOrganizationCode', message: expect.any(String) },
+    ]);
+
+    const id = await readyDraft(system, lead.token);
+    const note = await http(system, 'GET', `/api/v1/concept-notes/${id}`, { token: lead.token });
+    const edit = await http(system, 'PATCH', `/api/v1/concept-notes/${id}`, {
+      token: lead.token,
+      headers: { 'if-match': String(note.headers.etag) },
+      body: { conveningOrganizationCode: 'ILO' },
+    });
+    expect(edit.status).toBe(400);
+    expect(edit.body.errors[0].field).toBe('conveningOrganizationCode');
+
+    const iloMember = await actor(system, ['applicant'], { organizationCode: 'ILO' });
+    const team = await http(system, 'PUT', `/api/v1/concept-notes/${id}/team`, {
+      token: lead.token,
+      body: { memberIds: [iloMember.user.id] },
+    });
+    expect(team.status).toBe(200);
+    const handOver = await http(system, 'POST', `/api/v1/concept-notes/${id}/lead`, {
+      token: lead.token,
+      body: { userId: iloMember.user.id },
+    });
+    expect(handOver.status).toBe(400);
+    expect(handOver.body.errors[0].field).toBe('userId');
+  });
+});
