@@ -196,6 +196,12 @@ export class ConceptNotesService {
         { org: query.organization },
       );
     }
+    if (query.meeting) {
+      qb.andWhere(
+        `(n.targetMeetingId = :meeting OR EXISTS (SELECT 1 FROM agenda_items a WHERE a.note_id = n.id AND a.meeting_id = :meeting AND a.status = 'listed'))`,
+        { meeting: query.meeting },
+      );
+    }
     if (query.text) {
       const words = query.text.trim().split(/\s+/).filter(Boolean).slice(0, 10);
       words.forEach((word, i) => {
@@ -463,6 +469,7 @@ export class ConceptNotesService {
       team: members.map((m) => person(m.userId)),
       endorsements: await this.endorsementStatus(manager, note),
       signedOffAt: note.signedOffAt?.toISOString() ?? null,
+      targetMeetingId: note.targetMeetingId,
       currentRevision: note.currentRevision,
       submittedAt: note.submittedAt?.toISOString() ?? null,
       withdrawnAt: note.withdrawnAt?.toISOString() ?? null,
@@ -535,6 +542,7 @@ function summaryView(note: ConceptNote): ConceptNoteSummaryView {
     totalBudgetUsd: note.totalBudgetUsd === null ? null : centsToNumber(toCents(note.totalBudgetUsd)),
     leadName: note.lead?.name ?? '',
     submittedAt: note.submittedAt?.toISOString() ?? null,
+    targetMeetingId: note.targetMeetingId,
     updatedAt: note.updatedAt.toISOString(),
   };
 }

@@ -259,6 +259,14 @@ export class ListConceptNotesQuery extends ExportablePageQuery {
   @Matches(/^[A-Z][A-Z0-9-]{1,19}$/, { message: 'must be an organization code such as IOM' })
   organization?: string;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The meeting the notes target or are on the agenda of',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'must be a meeting id' })
+  meeting?: string;
+
   @ApiPropertyOptional({ description: 'Words in the title, summary or reference code' })
   @IsOptional()
   @IsString()

@@ -78,6 +78,8 @@ export class ConceptNoteView {
   @ApiProperty({ type: [PersonView] }) team!: PersonView[];
   @ApiProperty({ type: [CountryEndorsementView] }) endorsements!: CountryEndorsementView[];
   @ApiProperty({ nullable: true, type: String }) signedOffAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The meeting the note is considered at' })
+  targetMeetingId!: string | null;
   @ApiProperty({ description: 'Number of the latest frozen revision (0 before any)' })
   currentRevision!: number;
   @ApiProperty({ nullable: true, type: String }) submittedAt!: string | null;
@@ -101,6 +103,7 @@ export class ConceptNoteSummaryView {
   @ApiProperty({ nullable: true, type: Number }) totalBudgetUsd!: number | null;
   @ApiProperty() leadName!: string;
   @ApiProperty({ nullable: true, type: String }) submittedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) targetMeetingId!: string | null;
   @ApiProperty() updatedAt!: string;
 }
 
