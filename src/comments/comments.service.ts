@@ -20,6 +20,8 @@ const invalid = (field: string, message: string) =>
 function visibleTo(access: NoteAccess): CommentVisibility[] {
   if (access.secretariat) return ['secretariat', 'team', 'team_only'];
   if (access.kinds.includes('team_member')) return ['team', 'team_only'];
+  // A reviewer's question goes to the secretariat alone, which takes it to the team anonymized.
+  if (!ConceptNoteAccess.followsThreads(access)) return [];
   return ['team'];
 }
 
@@ -41,7 +43,10 @@ export class CommentsService {
   async list(actor: Actor, noteId: string): Promise<CommentView[]> {
     const access = await this.access.load(this.dataSource.manager, actor, noteId);
     const comments = await this.dataSource.getRepository(Comment).find({
-      where: { noteId, visibility: In(visibleTo(access)) },
+      // Reviewers and committee members see the questions they asked, nothing else.
+      where: ConceptNoteAccess.followsThreads(access)
+        ? { noteId, visibility: In(visibleTo(access)) }
+        : { noteId, authorId: actor.id },
       order: { createdAt: 'ASC' },
     });
     return this.views(access, comments);
@@ -51,9 +56,13 @@ export class CommentsService {
     const { comment, outbox, access } = await this.dataSource.transaction(async (manager) => {
       const access = await this.access.load(manager, actor, noteId, { lock: true });
       const note = access.note;
-      const visibility = dto.visibility ?? 'team';
+      const asker = !ConceptNoteAccess.followsThreads(access);
+      const visibility = dto.visibility ?? (asker ? 'secretariat' : 'team');
+      if (asker && (visibility !== 'secretariat' || dto.parentId)) {
+        throw invalid('visibility', 'a reviewer’s question goes to the secretariat alone');
+      }
       if (
-        !visibleTo(access).includes(visibility) ||
+        (!asker && !visibleTo(access).includes(visibility)) ||
         (visibility === 'team_only' && !access.secretariat && !access.kinds.includes('team_member'))
       ) {
         throw invalid('visibility', `you cannot post a comment visible to "${visibility}"`);

@@ -26,8 +26,9 @@ export interface NoteAccess {
 /**
  * Who sees a note and how they stand to it (DESIGN §1): the team always; RCs, acting RCs and RC
  * office of its countries once endorsement was requested (regional and global notes once
- * submitted); focal points of the convening organization for regional and global notes; the
- * secretariat always. Anyone else gets 404.
+ * submitted); focal points of the convening organization for regional and global notes; reviewers
+ * the notes assigned to them; Steering Committee members the notes on an agenda; the secretariat
+ * always. Anyone else gets 404.
  */
 @Injectable()
 export class ConceptNoteAccess {
@@ -47,6 +48,11 @@ export class ConceptNoteAccess {
     const access = await this.of(manager, actor, note);
     if (access.kinds.length === 0) throw ConceptNoteErrors.notFound();
     return access;
+  }
+
+  /** Reviewers and committee members read the note itself, not the team's threads or its history. */
+  static followsThreads(access: NoteAccess): boolean {
+    return access.kinds.some((kind) => kind !== 'reviewer' && kind !== 'committee');
   }
 
   async of(manager: EntityManager, actor: Actor, note: ConceptNote): Promise<NoteAccess> {
@@ -76,6 +82,20 @@ export class ConceptNoteAccess {
         [note.conveningOrganizationCode, actor.id],
       );
       if (focal.length > 0) kinds.push('focal_point');
+    }
+    if (hasRole(actor, 'reviewer')) {
+      const assigned = await manager.query<unknown[]>(
+        `SELECT 1 FROM review_assignments WHERE note_id = $1 AND reviewer_id = $2 AND status IN ('assigned', 'submitted')`,
+        [note.id, actor.id],
+      );
+      if (assigned.length > 0) kinds.push('reviewer');
+    }
+    if (hasRole(actor, 'steering_committee')) {
+      const onAgenda = await manager.query<unknown[]>(
+        'SELECT 1 FROM agenda_items WHERE note_id = $1 LIMIT 1',
+        [note.id],
+      );
+      if (onAgenda.length > 0) kinds.push('committee');
     }
     return {
       note,
@@ -122,6 +142,13 @@ export class ConceptNoteAccess {
     conditions.push(
       `(n.scope IN ('regional', 'global') AND n.convening_organization_code IN (SELECT f.organization_code FROM organization_focal_points f WHERE f.user_id = :actorId))`,
     );
+    if (hasRole(actor, 'reviewer')) {
+      conditions.push(
+        `n.id IN (SELECT r.note_id FROM review_assignments r WHERE r.reviewer_id = :actorId AND r.status IN ('assigned', 'submitted'))`,
+      );
+    }
+    if (hasRole(actor, 'steering_committee'))
+      conditions.push('n.id IN (SELECT a.note_id FROM agenda_items a)');
     return {
       sql: `(${conditions.join(' OR ')})`,
       params: { actorId: actor.id, actorCountries: [...countries] },

@@ -159,6 +159,32 @@ export class ConceptNote {
   @JoinColumn({ name: 'target_meeting_id' })
   targetMeeting?: Meeting | null;
 
+  /** An open revision request (screening or committee): kind, numbered points, and due date. */
+  @Column({ type: 'text', nullable: true })
+  revisionKind!: 'technical' | 'substantive' | null;
+
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  revisionPoints!: string[];
+
+  @Column({ type: 'text', nullable: true })
+  revisionSource!: 'screening' | 'committee' | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  revisionRequestedAt!: Date | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  revisionDueAt!: Date | null;
+
+  /** The team's answer to each numbered point, in order (required to resubmit). */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  revisionResponses!: string[];
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  removedFromPipelineAt!: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  removalReason!: string | null;
+
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   withdrawnAt!: Date | null;
 

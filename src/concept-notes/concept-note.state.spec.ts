@@ -46,6 +46,7 @@ const ALL_ACTIONS: ConceptNoteAction[] = [
   'withdraw',
   'screen_eligible',
   'screen_ineligible',
+  'skip_review',
   'request_revision',
   'resubmit_technical',
   'close_reviews',
@@ -62,6 +63,8 @@ const ALL_KINDS: ActorKind[] = [
   'resident_coordinator',
   'rc_office',
   'focal_point',
+  'reviewer',
+  'committee',
   'secretariat',
   'system',
 ];
@@ -103,6 +106,8 @@ const WHO: Record<ConceptNoteAction, ActorKind[]> = {
   withdraw: ['lead'],
   screen_eligible: ['secretariat'],
   screen_ineligible: ['secretariat'],
+  // A resubmission the secretariat does not send for review again.
+  skip_review: ['secretariat'],
   request_revision: ['secretariat'],
   resubmit_technical: ['lead'],
   // When the minimum count is in (system) or earlier by the secretariat.
@@ -134,6 +139,7 @@ const MOVES: Record<ConceptNoteStatus, Partial<Record<ConceptNoteAction, Concept
   submitted: {
     screen_eligible: 'in_review',
     screen_ineligible: 'ineligible',
+    skip_review: 'ready_for_committee',
     request_revision: 'revision_requested',
     withdraw: 'withdrawn',
   },
@@ -212,7 +218,7 @@ describe('the vocabulary of the lifecycle', () => {
   });
 
   it('walks every status × action × actor kind', () => {
-    expect(TRIPLES).toHaveLength(12 * 20 * 7);
+    expect(TRIPLES).toHaveLength(12 * 21 * 9);
   });
 });
 

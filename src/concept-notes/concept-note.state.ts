@@ -28,6 +28,9 @@ export const ACTOR_KINDS = [
   /** RC office staff of the note's countries: they follow and comment; they act only as acting RC. */
   'rc_office',
   'focal_point',
+  /** A reviewer assigned to the note, and a Steering Committee member: they read; no transition is theirs. */
+  'reviewer',
+  'committee',
   'secretariat',
   'system',
 ] as const;
@@ -46,6 +49,7 @@ export const ACTIONS = [
   'withdraw',
   'screen_eligible',
   'screen_ineligible',
+  'skip_review',
   'request_revision',
   'resubmit_technical',
   'close_reviews',
@@ -103,6 +107,8 @@ export const TRANSITIONS: Record<ConceptNoteAction, Rule> = {
   withdraw: { from: WITHDRAWABLE, to: 'withdrawn', by: ['lead'] },
   screen_eligible: { from: ['submitted'], to: 'in_review', by: ['secretariat'] },
   screen_ineligible: { from: ['submitted'], to: 'ineligible', by: ['secretariat'] },
+  /** A resubmission found eligible that the secretariat decides not to review again: its reviews stand. */
+  skip_review: { from: ['submitted'], to: 'ready_for_committee', by: ['secretariat'] },
   /** Screening or the committee asks for a revision (technical or substantive). */
   request_revision: {
     from: ['submitted', 'ready_for_committee'],

@@ -381,6 +381,7 @@ export class ConceptNotesService {
   async history(actor: Actor, noteId: string): Promise<HistoryEntryView[]> {
     const manager = this.dataSource.manager;
     const access = await this.access.load(manager, actor, noteId);
+    if (!ConceptNoteAccess.followsThreads(access)) throw ConceptNoteErrors.notAllowed('edit');
     const events = await manager
       .createQueryBuilder(AuditEvent, 'e')
       .where(`e.entity_type = 'concept_note' AND e.entity_id = :noteId`, { noteId })

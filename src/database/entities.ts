@@ -13,6 +13,9 @@ import { SecurityEvent } from '../audit/security-event.entity';
 import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity';
 import { AgendaItem, Meeting } from '../meetings/meeting.entity';
 import { Notification } from '../notifications/notification.entity';
+import { Decision } from '../decisions/decision.entity';
+import { Review, ReviewAssignment } from '../reviews/review.entity';
+import { Screening } from '../screening/screening.entity';
 import {
   Country,
   CriteriaSet,
@@ -27,6 +30,10 @@ import { User } from '../users/user.entity';
 
 /** Every entity, listed once for the app, the worker, the CLI and the tests. */
 export const ENTITIES = [
+  Decision,
+  Review,
+  ReviewAssignment,
+  Screening,
   AgendaItem,
   Meeting,
   Attachment,
