@@ -10,7 +10,10 @@ import { IdempotencyInterceptor } from './common/idempotency/idempotency.interce
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import type { AppConfig } from './config/config';
 import { CoreModule } from './core.module';
+import { DecisionsModule } from './decisions/decisions.module';
 import { MeetingsModule } from './meetings/meetings.module';
+import { ReviewsModule } from './reviews/reviews.module';
+import { ScreeningModule } from './screening/screening.module';
 import { OperationsModule } from './operations/operations.module';
 import { ReferenceDataModule } from './reference-data/reference-data.module';
 import { StorageModule } from './storage/storage.module';
@@ -34,6 +37,9 @@ export class AppModule {
         AttachmentsModule,
         CommentsModule,
         MeetingsModule,
+        ScreeningModule,
+        ReviewsModule,
+        DecisionsModule,
       ],
       providers: [
         AuthGuard,

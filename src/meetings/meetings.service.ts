@@ -402,7 +402,7 @@ export class MeetingsService {
   }
 
   /** Moves an item to `next` (no cut-off check): the old item says so, the new one says where from. */
-  private async carryOver(
+  async carryOver(
     manager: EntityManager,
     item: AgendaItem,
     next: Meeting,
