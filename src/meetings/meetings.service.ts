@@ -402,12 +402,7 @@ export class MeetingsService {
   }
 
   /** Moves an item to `next` (no cut-off check): the old item says so, the new one says where from. */
-  async carryOver(
-    manager: EntityManager,
-    item: AgendaItem,
-    next: Meeting,
-    reason: string,
-  ): Promise<void> {
+  async carryOver(manager: EntityManager, item: AgendaItem, next: Meeting, reason: string): Promise<void> {
     item.status = 'carried_over';
     item.statusReason = reason;
     await manager.save(item);
