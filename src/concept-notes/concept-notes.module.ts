@@ -2,12 +2,25 @@ import { Module } from '@nestjs/common';
 import { ConceptNoteAccess } from './concept-note.access';
 import { ConceptNoteContent } from './concept-note.content';
 import { ConceptNoteMail } from './concept-note.mail';
+import { ConceptNoteRevisions } from './concept-note.revisions';
 import { ConceptNotesController } from './concept-notes.controller';
 import { ConceptNotesService } from './concept-notes.service';
 
 @Module({
   controllers: [ConceptNotesController],
-  providers: [ConceptNotesService, ConceptNoteAccess, ConceptNoteContent, ConceptNoteMail],
-  exports: [ConceptNotesService, ConceptNoteAccess, ConceptNoteContent, ConceptNoteMail],
+  providers: [
+    ConceptNotesService,
+    ConceptNoteAccess,
+    ConceptNoteContent,
+    ConceptNoteMail,
+    ConceptNoteRevisions,
+  ],
+  exports: [
+    ConceptNotesService,
+    ConceptNoteAccess,
+    ConceptNoteContent,
+    ConceptNoteMail,
+    ConceptNoteRevisions,
+  ],
 })
 export class ConceptNotesModule {}

@@ -62,6 +62,11 @@ const PUBLIC_HISTORY = new Set([
   'concept_note.submitted',
   'concept_note.withdrawn',
   'concept_note.attachment_added',
+  'concept_note.screened',
+  'concept_note.revision_answered',
+  'concept_note.resubmitted',
+  'concept_note.decision_released',
+  'concept_note.decision_corrected',
   'comment.added',
 ]);
 

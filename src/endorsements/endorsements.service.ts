@@ -9,6 +9,7 @@ import { ConceptNoteAccess, type NoteAccess } from '../concept-notes/concept-not
 import { ConceptNoteContent } from '../concept-notes/concept-note.content';
 import { ConceptNote, Revision } from '../concept-notes/concept-note.entity';
 import { ConceptNoteMail } from '../concept-notes/concept-note.mail';
+import { ConceptNoteRevisions } from '../concept-notes/concept-note.revisions';
 import { contentHash } from '../concept-notes/concept-note.rules';
 import { ConceptNotesService } from '../concept-notes/concept-notes.service';
 import { ConceptNoteErrors } from '../concept-notes/concept-notes.errors';
@@ -44,6 +45,7 @@ export class EndorsementsService {
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
     private readonly targeting: MeetingTargeting,
+    private readonly revisions: ConceptNoteRevisions,
   ) {}
 
   async requestEndorsement(actor: Actor, noteId: string): Promise<ConceptNoteView> {
@@ -55,7 +57,14 @@ export class EndorsementsService {
         );
       }
       ConceptNotesService.allow(access, 'request_endorsement');
-      const revision = await this.freeze(manager, actor, note);
+      if (note.status === 'revision_requested' && note.revisionKind === 'technical') {
+        throw ConceptNoteErrors.wrongRoute(
+          'A technical revision is resubmitted by the lead, without a new endorsement',
+        );
+      }
+      // A note sent back for revision goes back only with an answer to every point of the request.
+      ConceptNoteRevisions.requireAnswers(note);
+      const revision = await this.revisions.freeze(manager, actor, note);
       const from = note.status;
       note.status = 'awaiting_endorsement';
       note.endorsementRequestedAt ??= this.clock.now();
@@ -279,6 +288,7 @@ export class EndorsementsService {
         );
       }
       ConceptNotesService.allow(access, 'sign_off');
+      ConceptNoteRevisions.requireAnswers(note);
       const working = await this.content.read(manager, note);
       const check = await this.notes.evaluate(manager, note, working);
       if (check.blocking.length > 0) throw ConceptNoteErrors.precheckFailed(check.blocking);
@@ -307,9 +317,15 @@ export class EndorsementsService {
         );
       }
       ConceptNotesService.allow(access, 'submit');
+      ConceptNoteRevisions.requireAnswers(note);
       const working = await this.content.read(manager, note);
-      if (note.signedOffHash !== contentHash(working)) throw ConceptNoteErrors.notSignedOff();
-      const revision = await this.freeze(manager, actor, note);
+      // A sign-off counts for the content it saw, and after a revision request only if it came later.
+      const signedAfterRequest =
+        !note.revisionRequestedAt ||
+        (note.signedOffAt !== null && note.signedOffAt > note.revisionRequestedAt);
+      if (note.signedOffHash !== contentHash(working) || !signedAfterRequest)
+        throw ConceptNoteErrors.notSignedOff();
+      const revision = await this.revisions.freeze(manager, actor, note);
       const outbox = await this.submit(manager, actor, note, revision);
       const rcs = await this.mail.countryOfficials(manager, note.countryCodes, ['resident_coordinator']);
       return [
@@ -409,27 +425,6 @@ export class EndorsementsService {
     return this.notes.view(this.dataSource.manager, fresh);
   }
 
-  /** Freezes the working copy as a revision; an unchanged working copy keeps the latest revision (and its endorsements). */
-  private async freeze(manager: EntityManager, actor: Actor, note: ConceptNote): Promise<Revision> {
-    const working = await this.content.read(manager, note);
-    const check = await this.notes.evaluate(manager, note, working);
-    if (check.blocking.length > 0) throw ConceptNoteErrors.precheckFailed(check.blocking);
-    const hash = contentHash(working);
-    const latest = await this.currentRevision(manager, note);
-    if (latest && latest.contentHash === hash) return latest;
-    const revision = await manager.save(
-      manager.create(Revision, {
-        noteId: note.id,
-        number: note.currentRevision + 1,
-        content: working as unknown as Record<string, unknown>,
-        contentHash: hash,
-        createdById: actor.id,
-      }),
-    );
-    note.currentRevision = revision.number;
-    return revision;
-  }
-
   /** The note is submitted now: reference code (first time), status, time, and the e-mails. */
   private async submit(
     manager: EntityManager,
@@ -442,6 +437,8 @@ export class EndorsementsService {
     note.referenceCode ??= await this.nextReferenceCode(manager, now);
     note.status = 'submitted';
     note.submittedAt = now;
+    // A resubmission after a revision request answers it: the request and its answers stay in the audit trail.
+    const answered = ConceptNoteRevisions.closeRequest(note);
     await manager.save(note);
     // The earliest meeting whose cut-off this submission meets (or none yet).
     const target = await this.targeting.onSubmission(manager, note.id, now);
@@ -458,6 +455,7 @@ export class EndorsementsService {
         revision: revision.number,
         submittedAt: now.toISOString(),
         targetMeetingId: target.meetingId,
+        ...(answered ? { revisionRequest: answered } : {}),
       },
     });
     // The RCs of a regional or global note hear of it through their own notice (regional_note_submitted).

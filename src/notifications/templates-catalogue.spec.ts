@@ -31,6 +31,38 @@ const MEETING_URL = 'https://mptf.test/meetings/5b8e1f2a-6c4d-4a3b-9e7f-1d2c3b4a
 const MEETING_TITLE = 'Steering Committee 2027/1';
 const MEETING_LOCAL = '2027-03-10 10:00 Europe/Zurich';
 const OTHER_TITLE = 'Safe return & <reintegration>';
+const REVIEW_URL = 'https://mptf.test/reviews/7a1c9e3b-2d4f-4b6a-8c5e-3f2a1b0c9d8e';
+const REVIEW_DUE_AT = '2026-04-15T16:00:00Z';
+const POINTS = [
+  'Align the budget with the results framework & annex 3.',
+  'Explain how the programme reaches migrants in rural areas.',
+];
+const AMOUNTS = [
+  { organizationCode: 'IOM', amountUsd: 898800 },
+  { organizationCode: 'UNDP', amountUsd: 599200.5 },
+];
+const TOTAL_USD = 1498000.5;
+const FULL_PROGRAMME_DUE_ON = '2027-06-30';
+const RATIONALE = 'The concept note responds to the priorities\nof the Global Compact for Migration.';
+const CORRECTION_REASON = 'The amounts of the two organizations were swapped.';
+
+/** Screening outcomes: exactly one of the three flags is set, and the kind of a revision. */
+const SCREENING = {
+  eligible: { eligible: true, revisionRequested: false, ineligible: false, revisionKind: null },
+  technical: { eligible: false, revisionRequested: true, ineligible: false, revisionKind: 'technical' },
+  substantive: { eligible: false, revisionRequested: true, ineligible: false, revisionKind: 'substantive' },
+  ineligible: { eligible: false, revisionRequested: false, ineligible: true, revisionKind: null },
+} as const;
+const screening = (outcome: keyof typeof SCREENING): Record<string, unknown> => ({
+  ...SCREENING[outcome],
+  technical: outcome === 'technical',
+  substantive: outcome === 'substantive',
+});
+
+/** Steering Committee decisions: exactly one of the five flags is set. */
+const OUTCOMES = ['approved', 'funded', 'revisionRequested', 'rejected', 'deferred'] as const;
+const decision = (outcome: (typeof OUTCOMES)[number]): Record<string, unknown> =>
+  Object.fromEntries(OUTCOMES.map((flag) => [flag, flag === outcome]));
 
 /** Every variable the concept-note templates may use; each template picks what it needs. */
 const notePayload = (noteTitle: string): Record<string, unknown> => ({
@@ -50,6 +82,19 @@ const notePayload = (noteTitle: string): Record<string, unknown> => ({
   replyBy: '2026-03-16T17:00:00Z',
   answeredByName: 'Jelena Petrović',
   answer: 'Through mobile teams run by the municipalities.',
+  // Screening: a technical revision requested, with its numbered points and the date to resubmit by.
+  ...screening('technical'),
+  points: POINTS,
+  dueAt: '2026-03-30T15:00:00Z',
+  // Reviews.
+  reviewUrl: REVIEW_URL,
+  reviewerName: 'Jonas Berg',
+  // Steering Committee decisions (decision_* set their outcome flags in OVERRIDES).
+  rationale: RATIONALE,
+  amounts: AMOUNTS,
+  totalAmountUsd: TOTAL_USD,
+  fullProgrammeDueOn: FULL_PROGRAMME_DUE_ON,
+  correctionReason: CORRECTION_REASON,
   // Meetings of the Steering Committee, their agendas and cut-offs.
   meetingTitle: MEETING_TITLE,
   meetingStartsAt: '2027-03-10T09:00:00Z',
@@ -108,6 +153,21 @@ const MEETING_WIDE: Record<string, string> = {
   endorsement_backlog: NOTE_URL,
 };
 
+/** E-mails to a reviewer, linking to the review rather than to the note. */
+const REVIEWER: ReadonlySet<string> = new Set(['review_assigned', 'review_due_soon', 'review_overdue']);
+
+/** Variables that differ by template, over the shared note payload. */
+const OVERRIDES: Record<string, Record<string, unknown>> = {
+  review_assigned: { dueAt: REVIEW_DUE_AT },
+  review_due_soon: { dueAt: REVIEW_DUE_AT },
+  review_overdue: { dueAt: REVIEW_DUE_AT },
+  review_conflict_declared: {
+    reason: 'I advised the convening organization\non the design of this programme.',
+  },
+  decision_released: decision('funded'),
+  decision_corrected: decision('funded'),
+};
+
 function sampleFor(name: string, noteTitle: string): Sample {
   if (name === 'invitation') {
     return {
@@ -123,7 +183,11 @@ function sampleFor(name: string, noteTitle: string): Sample {
   const link = MEETING_WIDE[name];
   if (link)
     return { payload: notePayload(noteTitle), link, title: MEETING_TITLE, listed: [noteTitle, OTHER_TITLE] };
-  return { payload: notePayload(noteTitle), link: NOTE_URL, title: noteTitle };
+  return {
+    payload: { ...notePayload(noteTitle), ...OVERRIDES[name] },
+    link: REVIEWER.has(name) ? REVIEW_URL : NOTE_URL,
+    title: noteTitle,
+  };
 }
 
 /** The line of the text part that lists a note. */
@@ -131,11 +195,15 @@ const listLine = (text: string, title: string): string | undefined =>
   text.split('\n').find((line) => line.startsWith('- ') && line.includes(title));
 
 /** The user-written text each template quotes. */
-const QUOTED: Record<string, string> = {
-  endorsement_returned: 'comment',
-  concept_note_withdrawn: 'reason',
-  clarification_requested: 'question',
-  clarification_answered: 'answer',
+const QUOTED: Record<string, string[]> = {
+  endorsement_returned: ['comment'],
+  concept_note_withdrawn: ['reason'],
+  clarification_requested: ['question'],
+  clarification_answered: ['answer'],
+  screening_outcome: ['comment'],
+  review_conflict_declared: ['reason'],
+  decision_released: ['rationale'],
+  decision_corrected: ['correctionReason', 'rationale'],
 };
 
 /** Templates that may go out before the note has a reference code (given only on submission). */
@@ -162,6 +230,13 @@ describe('e-mail template catalogue (templates/email)', () => {
         'endorsement_reminder',
         'endorsement_backlog',
         'note_retargeted',
+        'screening_outcome',
+        'review_assigned',
+        'review_due_soon',
+        'review_overdue',
+        'review_conflict_declared',
+        'decision_released',
+        'decision_corrected',
       ]),
     );
   });
@@ -203,10 +278,9 @@ describe('e-mail template catalogue (templates/email)', () => {
       }
     });
 
-    const field = QUOTED[name];
-    if (field) {
+    for (const field of QUOTED[name] ?? []) {
       it.each(LOCALES)(`quotes the ${field} in a blockquote and on lines of its own in %s`, (locale) => {
-        const payload = notePayload(TITLES[0]);
+        const { payload } = sampleFor(name, TITLES[0]);
         const quoted = payload[field] as string;
         const email = templates.render(name, locale, payload);
         expect(email.html).toMatch(/<blockquote[^>]*>[^<]+<\/blockquote>/);
@@ -217,7 +291,10 @@ describe('e-mail template catalogue (templates/email)', () => {
 
     if (OPTIONAL_REFERENCE.includes(name)) {
       it.each(LOCALES)('reads well in %s before the note has a reference code', (locale) => {
-        const email = templates.render(name, locale, { ...notePayload(TITLES[1]), referenceCode: null });
+        const email = templates.render(name, locale, {
+          ...sampleFor(name, TITLES[1]).payload,
+          referenceCode: null,
+        });
         for (const part of PARTS) {
           expect(email[part]).not.toMatch(/\(\s*\)|（\s*）|null|undefined/);
         }
@@ -315,5 +392,160 @@ describe('e-mail template catalogue (templates/email)', () => {
     expect(email.text).toContain('MIG-CN-2026-0042');
     expect(email.text).not.toContain('2026-03-02T09:30:00Z');
     expect(email.text).toMatch(/GMT\+9|UTC\+9|غرينتش\+٩|غرينتش\+9/);
+  });
+
+  /** Where a part lists the numbered points: an ordered list in the html, "- " lines in the text. */
+  const expectPoints = (email: { html: string; text: string }) => {
+    expect(email.html).toMatch(/<ol[^>]*>\s*<li/);
+    for (const point of POINTS) {
+      expect(email.html).toMatch(
+        new RegExp(`<li[^>]*>${escapeRegExp(Handlebars.Utils.escapeExpression(point))}</li>`),
+      );
+      expect(listLine(email.text, point)).toBe(`- ${point}`);
+    }
+  };
+  const expectNoPoints = (email: { html: string; text: string }) => {
+    expect(email.html).not.toContain('<ol');
+    for (const point of POINTS) expect(email.text).not.toContain(point);
+  };
+  const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const TOKYO = /GMT\+9|UTC\+9|غرينتش\+٩|غرينتش\+9/;
+  const usd = (locale: string, amount: number) =>
+    new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' }).format(amount);
+  const longDate = (locale: string, day: string) =>
+    new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
+      new Date(`${day}T00:00:00Z`),
+    );
+
+  it.each(LOCALES)('tells the team each outcome of the eligibility screening (%s)', (locale) => {
+    const payload = notePayload(TITLES[0]);
+    const render = (outcome: keyof typeof SCREENING, extra: Record<string, unknown> = {}) =>
+      templates.render(
+        'screening_outcome',
+        locale,
+        { ...payload, ...screening(outcome), ...extra },
+        'Asia/Tokyo',
+      );
+    const eligible = render('eligible', { points: [], dueAt: null, comment: null });
+    const technical = render('technical');
+    const substantive = render('substantive', { dueAt: null });
+    const ineligible = render('ineligible', { points: [], dueAt: null });
+
+    // A technical revision: the points, and the date to resubmit by in the recipient's time zone.
+    expectPoints(technical);
+    expect(technical.text).toMatch(TOKYO);
+    // A substantive one: the points, no date (the note goes to the meeting whose cut-off it meets).
+    expectPoints(substantive);
+    expect(substantive.text).not.toMatch(TOKYO);
+    // Eligible: nothing to fix.
+    expectNoPoints(eligible);
+    expect(eligible.html).not.toContain('<blockquote');
+    // Ineligible: why, in the secretariat's words.
+    expectNoPoints(ineligible);
+    expect(ineligible.text).toContain(`\n${payload.comment as string}\n`);
+
+    const emails = [eligible, technical, substantive, ineligible];
+    expect(new Set(emails.map((email) => email.subject)).size).toBe(4);
+    expect(new Set(emails.map((email) => email.text)).size).toBe(4);
+    for (const email of emails) {
+      expect(email.subject).toContain(TITLES[0]);
+      for (const part of PARTS) expect(email[part]).not.toMatch(NOTHING);
+    }
+  });
+
+  it.each(LOCALES)('gives a technical revision no date when the secretariat set none (%s)', (locale) => {
+    const payload = { ...notePayload(TITLES[1]), ...screening('technical') };
+    const dated = templates.render('screening_outcome', locale, payload, 'Asia/Tokyo');
+    const undated = templates.render('screening_outcome', locale, { ...payload, dueAt: null }, 'Asia/Tokyo');
+    expect(undated.text).not.toMatch(TOKYO);
+    expect(undated.text.length).toBeLessThan(dated.text.length);
+    for (const part of PARTS) expect(undated[part]).not.toMatch(NOTHING);
+  });
+
+  it.each(LOCALES)('dates the review in the time zone of the reviewer and links to it (%s)', (locale) => {
+    const emails = ['review_assigned', 'review_due_soon', 'review_overdue'].map((name) =>
+      templates.render(name, locale, sampleFor(name, TITLES[2]).payload, 'Asia/Tokyo'),
+    );
+    for (const email of emails) {
+      expect(email.text).toMatch(TOKYO);
+      expect(email.html).toMatch(TOKYO);
+      expect(email.text).toContain(REVIEW_URL);
+      expect(email.html).toContain(`href="${REVIEW_URL}"`);
+      expect(email.text).not.toContain(NOTE_URL);
+    }
+    expect(new Set(emails.map((email) => email.subject)).size).toBe(3);
+    expect(new Set(emails.map((email) => email.text)).size).toBe(3);
+  });
+
+  it.each(LOCALES)('names the reviewer who declared a conflict of interest (%s)', (locale) => {
+    const { payload } = sampleFor('review_conflict_declared', TITLES[0]);
+    const email = templates.render('review_conflict_declared', locale, payload);
+    expect(email.text).toContain('Jonas Berg');
+    expect(email.html).toContain('Jonas Berg');
+    const unexplained = templates.render('review_conflict_declared', locale, { ...payload, reason: null });
+    expect(unexplained.html).not.toContain('<blockquote');
+    for (const part of PARTS) expect(unexplained[part]).not.toMatch(NOTHING);
+  });
+
+  describe.each(['decision_released', 'decision_corrected'])('%s', (name) => {
+    const render = (
+      locale: string,
+      outcome: (typeof OUTCOMES)[number],
+      extra: Record<string, unknown> = {},
+    ) => templates.render(name, locale, { ...notePayload(TITLES[0]), ...decision(outcome), ...extra });
+
+    it.each(LOCALES)('states each decision of the Steering Committee with its rationale (%s)', (locale) => {
+      const emails = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, render(locale, outcome)]));
+      expect(new Set(Object.values(emails).map((email) => email.text)).size).toBe(OUTCOMES.length);
+      if (name === 'decision_released') {
+        expect(new Set(Object.values(emails).map((email) => email.subject)).size).toBe(OUTCOMES.length);
+      }
+      for (const outcome of OUTCOMES) {
+        const email = emails[outcome];
+        expect(email.text).toContain(MEETING_TITLE);
+        expect(email.html).toContain(`>${Handlebars.Utils.escapeExpression(RATIONALE)}</blockquote>`);
+        expect(email.text).toContain(`\n${RATIONALE}\n`);
+        if (name === 'decision_corrected') expect(email.text).toContain(`\n${CORRECTION_REASON}\n`);
+        if (outcome === 'revisionRequested') expectPoints(email);
+        else expectNoPoints(email);
+        if (outcome !== 'funded') {
+          expect(email.text).not.toContain(usd(locale, TOTAL_USD));
+          expect(email.text).not.toContain(longDate(locale, FULL_PROGRAMME_DUE_ON));
+        }
+        for (const part of PARTS) {
+          expect(email[part]).not.toMatch(NOTHING);
+          // Raw or unformatted values; a date ending in a period ("30 июня 2027 г.") ending a sentence.
+          expect(email[part]).not.toMatch(/NaN|2027-06-30|\.\./);
+        }
+      }
+    });
+
+    it.each(LOCALES)(
+      'gives the allocation per organization, the total and the date for the full programme (%s)',
+      (locale) => {
+        const email = render(locale, 'funded');
+        for (const { organizationCode, amountUsd } of AMOUNTS) {
+          expect(listLine(email.text, organizationCode)).toContain(usd(locale, amountUsd));
+          expect(email.html).toContain(`>${organizationCode}</td>`);
+          expect(email.html).toContain(usd(locale, amountUsd));
+        }
+        expect(email.text).toContain(usd(locale, TOTAL_USD));
+        expect(email.html).toContain(usd(locale, TOTAL_USD));
+        expect(email.text).toContain(longDate(locale, FULL_PROGRAMME_DUE_ON));
+        expect(email.html).toContain(longDate(locale, FULL_PROGRAMME_DUE_ON));
+
+        // Without a date or a total, and with a total but no breakdown.
+        const bare = render(locale, 'funded', { totalAmountUsd: null, fullProgrammeDueOn: null });
+        expect(bare.text).not.toContain(usd(locale, TOTAL_USD));
+        expect(bare.text).not.toContain(longDate(locale, FULL_PROGRAMME_DUE_ON));
+        const totalOnly = render(locale, 'funded', { amounts: [] });
+        expect(totalOnly.text).toContain(usd(locale, TOTAL_USD));
+        expect(totalOnly.html).not.toContain('<th');
+        expect(listLine(totalOnly.text, 'IOM')).toBeUndefined();
+        for (const other of [bare, totalOnly]) {
+          for (const part of PARTS) expect(other[part]).not.toMatch(NOTHING);
+        }
+      },
+    );
   });
 });

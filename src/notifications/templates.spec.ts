@@ -33,6 +33,12 @@ describe('EmailTemplates', () => {
       'fr/greeting.subject.hbs': 'Bonjour {{name}}',
       'fr/greeting.html.hbs': '<p>Bonjour {{name}}, bienvenue.</p>',
       'fr/greeting.text.hbs': 'Bonjour {{name}}, bienvenue.',
+      'en/funding.subject.hbs': 'Funding of {{money amount}}',
+      'en/funding.html.hbs': '<p>{{money amount}}, full programme due on {{date dueOn}}.</p>',
+      'en/funding.text.hbs': '{{money amount}}, full programme due on {{date dueOn}}.',
+      'fr/funding.subject.hbs': 'Financement de {{money amount}}',
+      'fr/funding.html.hbs': '<p>{{money amount}}, programme complet attendu le {{date dueOn}}.</p>',
+      'fr/funding.text.hbs': '{{money amount}}, programme complet attendu le {{date dueOn}}.',
     });
     templates = new EmailTemplates(root);
   });
@@ -84,6 +90,74 @@ describe('EmailTemplates', () => {
     expect(newYork.text).toContain('January 15, 2025 at 7:00 AM EST');
     expect(utc.text).toContain('January 15, 2025 at 12:00 PM UTC');
     expect(tokyo.html).toContain('January 15, 2025 at 9:00 PM GMT+9');
+  });
+
+  describe('money', () => {
+    const usd = (locale: string, amount: number) =>
+      new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD' }).format(amount);
+
+    it("formats an amount of USD in the recipient's language", () => {
+      const fr = templates.render('funding', 'fr', { amount: 1498000, dueOn: '2027-06-30' });
+      // "1 498 000,00 $US", with whichever no-break spaces the ICU in use puts between the groups.
+      expect(fr.text).toContain(`${usd('fr', 1498000)},`);
+      expect(usd('fr', 1498000)).toMatch(/^1\s498\s000,00\s\$US$/);
+      // render() folds every run of white space in the subject, no-break spaces included, to one space.
+      expect(fr.subject).toBe(`Financement de ${usd('fr', 1498000).replace(/\s+/g, ' ')}`);
+      expect(fr.html).toContain(`<p>${usd('fr', 1498000)},`);
+
+      const en = templates.render('funding', 'en', { amount: 1498000, dueOn: '2027-06-30' });
+      expect(en.text).toMatch(/^\$1,498,000\.00, /);
+    });
+
+    it('keeps the cents and reads a numeric string as the amount it spells', () => {
+      const cents = templates.render('funding', 'en', { amount: 250000.5, dueOn: '2027-06-30' });
+      expect(cents.text).toMatch(/^\$250,000\.50, /);
+      const numeric = templates.render('funding', 'fr', { amount: '1498000.00', dueOn: '2027-06-30' });
+      expect(numeric.text).toContain(`${usd('fr', 1498000)},`);
+    });
+
+    it('renders nothing for a missing or non-numeric amount', () => {
+      for (const amount of [null, undefined, '', 'a lot', Number.NaN, Number.POSITIVE_INFINITY, {}]) {
+        const email = templates.render('funding', 'en', { amount, dueOn: '2027-06-30' });
+        expect(email.text).toMatch(/^, full programme due on June 30, 2027\.$/m);
+      }
+    });
+  });
+
+  describe('date', () => {
+    const long = (locale: string, day: string) =>
+      new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(day));
+
+    it("formats a calendar date in the recipient's language", () => {
+      const en = templates.render('funding', 'en', { amount: 1, dueOn: '2027-06-30' });
+      expect(en.text).toContain('full programme due on June 30, 2027.');
+      expect(en.html).toContain('full programme due on June 30, 2027.');
+      const fr = templates.render('funding', 'fr', { amount: 1, dueOn: '2027-06-30' });
+      expect(fr.text).toContain(`attendu le ${long('fr', '2027-06-30')}.`);
+      expect(fr.text).toContain('30 juin 2027');
+    });
+
+    it("keeps the day whatever the recipient's time zone", () => {
+      for (const timeZone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Asia/Tokyo', 'America/New_York']) {
+        const email = templates.render('funding', 'en', { amount: 1, dueOn: '2027-01-01' }, timeZone);
+        expect(email.text).toContain('due on January 1, 2027.');
+      }
+    });
+
+    it('renders nothing for a missing or malformed date', () => {
+      for (const dueOn of [
+        null,
+        undefined,
+        '',
+        '2027-02-30',
+        '30/06/2027',
+        '2027-06-30T00:00:00Z',
+        20270630,
+      ]) {
+        const email = templates.render('funding', 'en', { amount: 1, dueOn });
+        expect(email.text).toBe('$1.00, full programme due on .\n');
+      }
+    });
   });
 
   it('lays Arabic e-mails out right to left (the real templates)', () => {

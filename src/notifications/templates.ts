@@ -46,6 +46,34 @@ export class EmailTemplates {
         }).format(date);
       },
     );
+    this.handlebars.registerHelper(
+      'money',
+      function (this: unknown, value: unknown, options: Handlebars.HelperOptions) {
+        const root = (options.data as { root?: unknown } | undefined)?.root as
+          { _locale?: string } | undefined;
+        // Numeric columns reach the payload as strings ("1498000.00"); both read as an amount of USD.
+        const amount = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+        if (typeof amount !== 'number' || !Number.isFinite(amount)) return '';
+        return new Intl.NumberFormat(root?._locale ?? 'en', { style: 'currency', currency: 'USD' }).format(
+          amount,
+        );
+      },
+    );
+    this.handlebars.registerHelper(
+      'date',
+      function (this: unknown, value: unknown, options: Handlebars.HelperOptions) {
+        const root = (options.data as { root?: unknown } | undefined)?.root as
+          { _locale?: string } | undefined;
+        // A calendar date ('YYYY-MM-DD'), not an instant: shown as is, whatever the recipient's time zone.
+        if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return '';
+        const date = new Date(`${value}T00:00:00Z`);
+        // Date rolls 2027-02-30 over to 2 March; such a day is refused rather than moved.
+        if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) return '';
+        return new Intl.DateTimeFormat(root?._locale ?? 'en', { dateStyle: 'long', timeZone: 'UTC' }).format(
+          date,
+        );
+      },
+    );
   }
 
   /** A locale has a template only when it has all three parts; otherwise English serves whole. */
