@@ -25,7 +25,7 @@ export class ScreeningReviewsDecisions1795825779984 implements MigrationInterfac
       `CREATE INDEX "IDX_e5f26a8147dfbfffc0302e0abb" ON "review_assignments" ("status") `,
     );
     await queryRunner.query(
-      `CREATE UNIQUE INDEX "uq_review_assignments_open" ON "review_assignments" ("note_id", "reviewer_id") WHERE status IN ('assigned', 'submitted')`,
+      `CREATE UNIQUE INDEX "uq_review_assignments_open" ON "review_assignments" ("note_id", "revision_id", "reviewer_id") WHERE status IN ('assigned', 'submitted')`,
     );
     await queryRunner.query(
       `CREATE TABLE "reviews" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "assignment_id" uuid NOT NULL, "criteria_set_version" integer NOT NULL, "scores" jsonb NOT NULL DEFAULT '[]', "recommendation" text, "overall_comment" text, "weighted_score" numeric(5,2), "submitted_at" TIMESTAMP(3) WITH TIME ZONE, "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL, CONSTRAINT "UQ_d27a79b26ffcfbf4fc314bf7675" UNIQUE ("assignment_id"), CONSTRAINT "REL_d27a79b26ffcfbf4fc314bf767" UNIQUE ("assignment_id"), CONSTRAINT "PK_231ae565c273ee700b283f15c1d" PRIMARY KEY ("id"))`,

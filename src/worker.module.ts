@@ -5,6 +5,7 @@ import { MeetingsModule } from './meetings/meetings.module';
 import { MeetingsProcessor } from './meetings/meetings.processor';
 import { NotificationsProcessor } from './notifications/notifications.processor';
 import { ReviewsModule } from './reviews/reviews.module';
+import { ReviewsProcessor } from './reviews/reviews.processor';
 import { StorageModule } from './storage/storage.module';
 
 /** The worker: BullMQ processors only. Run as many replicas as the load needs. */
@@ -14,7 +15,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [CoreModule.register(config, 'worker'), StorageModule, MeetingsModule, ReviewsModule],
-      providers: [NotificationsProcessor, MeetingsProcessor],
+      providers: [NotificationsProcessor, MeetingsProcessor, ReviewsProcessor],
     };
   }
 }

@@ -327,6 +327,11 @@ export class ConceptNotesService {
       note.withdrawnAt = this.clock.now();
       note.withdrawalReason = dto.reason;
       const saved = await manager.save(note);
+      // Reviews of a withdrawn note are no longer wanted.
+      await manager.query(
+        `UPDATE review_assignments SET status = 'cancelled', updated_at = now() WHERE note_id = $1 AND status = 'assigned'`,
+        [noteId],
+      );
       await this.audit.record(manager, {
         actorId: actor.id,
         action: 'concept_note.withdrawn',

@@ -122,6 +122,12 @@ class EnvSchema {
   @Transform(toBool)
   @IsIn([true, false], { message: 'must be true or false' })
   TRUST_PROXY = false;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  REVIEWER_MAX_OPEN_ASSIGNMENTS = 5;
 }
 
 export interface AppConfig {
@@ -147,6 +153,8 @@ export interface AppConfig {
   logLevel: string;
   queuePrefix: string;
   trustProxy: boolean;
+  /** Reviewers with this many reviews still to do are not suggested for another note. */
+  reviewerMaxOpenAssignments: number;
 }
 
 export class InvalidConfigError extends Error {
@@ -223,6 +231,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     logLevel: env.LOG_LEVEL,
     queuePrefix: env.QUEUE_PREFIX,
     trustProxy: env.TRUST_PROXY,
+    reviewerMaxOpenAssignments: env.REVIEWER_MAX_OPEN_ASSIGNMENTS,
   };
 }
 

@@ -18,7 +18,7 @@ export type AssignmentStatus = 'assigned' | 'submitted' | 'conflict_declared' | 
 
 /** A reviewer asked to score a note's revision by a due date. */
 @Entity('review_assignments')
-@Index('uq_review_assignments_open', ['noteId', 'reviewerId'], {
+@Index('uq_review_assignments_open', ['noteId', 'revisionId', 'reviewerId'], {
   unique: true,
   where: `status IN ('assigned', 'submitted')`,
 })

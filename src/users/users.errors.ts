@@ -17,7 +17,7 @@ export const UserErrors = {
   hasOpenWork: (items: { kind: string; id: string; title: string }[]) =>
     CommonErrors.conflict(
       'USER.HAS_OPEN_WORK',
-      `Hand over first: the user leads ${items.length} open concept note(s)`,
+      `Hand over first: the user still has ${items.length} open item(s) (notes they lead, reviews assigned to them)`,
       { openWork: items },
     ),
   alreadyActivated: () =>

@@ -235,8 +235,8 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /**
-   * What a user still carries and must hand over before deactivation: the open notes they lead.
-   * (A note is open until it reaches a final status.)
+   * What a user still carries and must hand over before deactivation: the open notes they lead (a
+   * note is open until it reaches a final status), and the reviews assigned to them on notes in review.
    */
   private async openWork(
     manager: EntityManager,
@@ -248,7 +248,17 @@ export class UsersService implements OnApplicationBootstrap {
         ORDER BY created_at`,
       [userId, FINAL_STATUSES],
     );
-    return notes.map((n) => ({ kind: 'concept_note_lead', id: n.id, title: n.title }));
+    // Reviews still to do on notes in review; the secretariat reassigns them (or closes the reviews).
+    const reviews = await manager.query<{ id: string; title: string }[]>(
+      `SELECT a.id, n.title FROM review_assignments a JOIN concept_notes n ON n.id = a.note_id
+        WHERE a.reviewer_id = $1 AND a.status = 'assigned' AND n.status = 'in_review'
+        ORDER BY a.due_at, a.id`,
+      [userId],
+    );
+    return [
+      ...notes.map((n) => ({ kind: 'concept_note_lead', id: n.id, title: n.title })),
+      ...reviews.map((r) => ({ kind: 'review_assignment', id: r.id, title: r.title })),
+    ];
   }
 
   private async issueInvitation(
