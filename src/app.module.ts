@@ -12,6 +12,7 @@ import type { AppConfig } from './config/config';
 import { CoreModule } from './core.module';
 import { DecisionsModule } from './decisions/decisions.module';
 import { MeetingsModule } from './meetings/meetings.module';
+import { PacketsModule } from './packets/packets.module';
 import { ReviewsModule } from './reviews/reviews.module';
 import { ScreeningModule } from './screening/screening.module';
 import { OperationsModule } from './operations/operations.module';
@@ -40,6 +41,7 @@ export class AppModule {
         ScreeningModule,
         ReviewsModule,
         DecisionsModule,
+        PacketsModule,
       ],
       providers: [
         AuthGuard,

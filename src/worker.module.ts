@@ -4,6 +4,8 @@ import { CoreModule } from './core.module';
 import { MeetingsModule } from './meetings/meetings.module';
 import { MeetingsProcessor } from './meetings/meetings.processor';
 import { NotificationsProcessor } from './notifications/notifications.processor';
+import { PacketsModule } from './packets/packets.module';
+import { PacketsProcessor } from './packets/packets.processor';
 import { ReviewsModule } from './reviews/reviews.module';
 import { ReviewsProcessor } from './reviews/reviews.processor';
 import { StorageModule } from './storage/storage.module';
@@ -14,8 +16,14 @@ export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.register(config, 'worker'), StorageModule, MeetingsModule, ReviewsModule],
-      providers: [NotificationsProcessor, MeetingsProcessor, ReviewsProcessor],
+      imports: [
+        CoreModule.register(config, 'worker'),
+        StorageModule,
+        MeetingsModule,
+        ReviewsModule,
+        PacketsModule,
+      ],
+      providers: [NotificationsProcessor, MeetingsProcessor, ReviewsProcessor, PacketsProcessor],
     };
   }
 }

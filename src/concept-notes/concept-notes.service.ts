@@ -65,8 +65,9 @@ const PUBLIC_HISTORY = new Set([
   'concept_note.screened',
   'concept_note.revision_answered',
   'concept_note.resubmitted',
-  'concept_note.decision_released',
+  'concept_note.decided',
   'concept_note.decision_corrected',
+  'concept_note.removed_from_pipeline',
   'comment.added',
 ]);
 

@@ -13,6 +13,7 @@ import { SecurityEvent } from '../audit/security-event.entity';
 import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity';
 import { AgendaItem, Meeting } from '../meetings/meeting.entity';
 import { Notification } from '../notifications/notification.entity';
+import { Packet } from '../packets/packet.entity';
 import { Decision } from '../decisions/decision.entity';
 import { Review, ReviewAssignment } from '../reviews/review.entity';
 import { Screening } from '../screening/screening.entity';
@@ -30,6 +31,7 @@ import { User } from '../users/user.entity';
 
 /** Every entity, listed once for the app, the worker, the CLI and the tests. */
 export const ENTITIES = [
+  Packet,
   Decision,
   Review,
   ReviewAssignment,

@@ -13,7 +13,15 @@ import { currentRequestId } from '../common/request-context';
 import { ListNotificationsQuery, NotificationView } from './dto/notification.dto';
 import { Notification } from './notification.entity';
 import { deliverJobOptions, EMAIL_QUEUE, EmailJobs, type DeliverEmailJob } from './notifications.queue';
+import { Storage } from '../storage/storage';
 import { EmailTemplates } from './templates';
+
+/** A file from storage to attach to an e-mail (read when the e-mail is sent, not copied into the outbox). */
+export interface StoredAttachment {
+  filename: string;
+  contentType: string;
+  storageKey: string;
+}
 
 export interface OutgoingEmail {
   to: { email: string; userId?: string | null; locale: string; timeZone?: string };
@@ -23,6 +31,7 @@ export interface OutgoingEmail {
   /** One e-mail per key, ever: e.g. `invitation:<invitationId>`. */
   dedupeKey: string;
   subject?: { type: string; id: string };
+  attachments?: StoredAttachment[];
 }
 
 /** How long a worker may hold a notification before another may take it over. */
@@ -40,6 +49,7 @@ export class NotificationsService {
     @InjectQueue(EMAIL_QUEUE) private readonly queue: Queue<DeliverEmailJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly storage: Storage,
   ) {
     this.mailDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? new URL(config.publicUrl).hostname;
     // Without a listener BullMQ prints every failed reconnect; one warning a minute says enough.
@@ -65,7 +75,11 @@ export class NotificationsService {
         recipientUserId: email.to.userId ?? null,
         template: email.template,
         locale: email.to.locale,
-        payload: { ...email.payload, _timeZone: email.to.timeZone ?? 'UTC' },
+        payload: {
+          ...email.payload,
+          _timeZone: email.to.timeZone ?? 'UTC',
+          ...(email.attachments?.length ? { _attachments: email.attachments } : {}),
+        },
         messageId: `<${id}@${this.mailDomain}>`,
         dedupeKey: email.dedupeKey,
         subjectType: email.subject?.type ?? null,
@@ -124,9 +138,20 @@ export class NotificationsService {
     const row = returnedRows<Notification>(claimed)[0];
     if (!row) return 'skipped';
     try {
-      const { _timeZone, ...payload } = row.payload as { _timeZone?: string };
+      const { _timeZone, _attachments, ...payload } = row.payload as {
+        _timeZone?: string;
+        _attachments?: StoredAttachment[];
+      };
       const email = this.templates.render(row.template, row.locale, payload, _timeZone);
+      const attachments = await Promise.all(
+        (_attachments ?? []).map(async (a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          content: await streamToBuffer(await this.storage.get(a.storageKey)),
+        })),
+      );
       await this.transporter().sendMail({
+        attachments,
         from: this.config.mailFrom,
         to: row.recipientEmail,
         subject: email.subject,
@@ -240,4 +265,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
     );
   });
+}
+
+async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
 }

@@ -180,6 +180,23 @@ function sampleFor(name: string, noteTitle: string): Sample {
       link: ACCEPT_URL,
     };
   }
+  if (name === 'packet_issued') {
+    const packetLink = 'https://mptf.example.org/api/v1/packets/download?token=abc.def.ghi';
+    return {
+      payload: {
+        recipientName: 'Chen Wei',
+        meetingTitle: MEETING_TITLE,
+        meetingStartsAt: '2027-03-10T09:00:00.000Z',
+        version: 2,
+        pageCount: 14,
+        attached: false,
+        linkExpiresAt: '2027-02-24T09:00:00.000Z',
+        secret: { link: packetLink },
+      },
+      link: packetLink,
+      title: MEETING_TITLE,
+    };
+  }
   const link = MEETING_WIDE[name];
   if (link)
     return { payload: notePayload(noteTitle), link, title: MEETING_TITLE, listed: [noteTitle, OTHER_TITLE] };
