@@ -82,20 +82,22 @@ export class ConceptNoteMail {
     );
   }
 
-  /** The team of each note, in one query. */
+  /** The team of each note: one query for the memberships, one for the people. */
   async teams(manager: EntityManager, noteIds: string[]): Promise<Map<string, User[]>> {
     const teams = new Map<string, User[]>(noteIds.map((id) => [id, []]));
     if (noteIds.length === 0) return teams;
-    const rows = await manager
-      .createQueryBuilder(User, 'u')
-      .innerJoin('concept_note_members', 'm', 'm.user_id = u.id')
-      .addSelect('m.note_id', 'note_id')
-      .where('u.active AND m.note_id = ANY(:noteIds)', { noteIds })
-      .getRawAndEntities();
-    rows.entities.forEach((user, i) => {
-      const noteId = (rows.raw[i] as { note_id: string }).note_id;
-      teams.get(noteId)?.push(user);
-    });
+    const memberships = await manager.query<{ note_id: string; user_id: string }[]>(
+      'SELECT note_id, user_id FROM concept_note_members WHERE note_id = ANY($1)',
+      [noteIds],
+    );
+    const users = memberships.length
+      ? await manager.findBy(User, { id: In([...new Set(memberships.map((m) => m.user_id))]), active: true })
+      : [];
+    const byId = new Map(users.map((u) => [u.id, u]));
+    for (const { note_id, user_id } of memberships) {
+      const user = byId.get(user_id);
+      if (user) teams.get(note_id)?.push(user);
+    }
     return teams;
   }
 

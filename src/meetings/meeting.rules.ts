@@ -14,6 +14,11 @@ import { DateTime, Duration, IANAZone } from 'luxon';
 
 export const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
 
+/** A wall-clock date-time written as the API takes it that exists on the calendar (not 30 February, not 25:00). */
+export function isLocalDateTime(local: string): boolean {
+  return LOCAL_DATE_TIME.test(local) && DateTime.fromISO(local, { zone: 'UTC' }).isValid;
+}
+
 export function isZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
 }

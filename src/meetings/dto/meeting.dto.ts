@@ -8,7 +8,6 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -17,7 +16,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { ExportablePageQuery } from '../../common/pagination';
-import { isZone, LOCAL_DATE_TIME } from '../meeting.rules';
+import { isLocalDateTime, isZone } from '../meeting.rules';
 import type { MeetingKind, MeetingStatus } from '../meeting.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -31,6 +30,16 @@ class IsIanaZone implements ValidatorConstraintInterface {
   }
   defaultMessage(): string {
     return 'must be an IANA time zone such as Europe/Zurich';
+  }
+}
+
+@ValidatorConstraint({ name: 'localDateTime' })
+class IsLocalDateTime implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && isLocalDateTime(value);
+  }
+  defaultMessage(): string {
+    return 'must be a local date-time such as 2027-03-10T10:00';
   }
 }
 
@@ -52,7 +61,7 @@ class MeetingFields {
     description: 'Wall-clock start in the meeting’s time zone',
   })
   @IsOptional()
-  @Matches(LOCAL_DATE_TIME, { message: 'must be a local date-time such as 2027-03-10T10:00' })
+  @Validate(IsLocalDateTime)
   startsLocal?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Zurich' })
@@ -95,7 +104,7 @@ export class CreateMeetingDto extends MeetingFields {
   declare kind: MeetingKind;
 
   @ApiProperty({ example: '2027-03-10T10:00' })
-  @Matches(LOCAL_DATE_TIME, { message: 'must be a local date-time such as 2027-03-10T10:00' })
+  @Validate(IsLocalDateTime)
   declare startsLocal: string;
 
   @ApiProperty({ example: 'Europe/Zurich' })
