@@ -1,6 +1,7 @@
 import type { ReceivedMail } from '../smtp-receiver';
 import { actor, http, startTestSystem, TestClock, type HttpAnswer, type TestSystem } from '../harness';
 import { readyDraft } from '../factories';
+import { pdfText } from '../pdf-readback';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ReviewsProcessor } from '../../src/reviews/reviews.processor';
@@ -803,6 +804,42 @@ describe('reviews', () => {
     const done = await deactivate();
     expect(done.status).toBe(200);
     expect(done.body.active).toBe(false);
+  });
+
+  it('never shows an applicant or an RC an individual review or score, through any route', async () => {
+    const { id, rc } = await inReviewNote();
+    const expert = await reviewer('UNHCR');
+    const assignmentId = await assigned(id, expert);
+    const secret = 'PRIVATE-REVIEWER-REMARK-7731';
+    must(await submit(expert, assignmentId, [4, 3, 4, 2, 3, 4, 3, 2, 4], { overallComment: secret }));
+    const weighted = (await reviews(secretariat, id)).body;
+    expect(JSON.stringify(weighted)).toContain(secret);
+    for (const reader of [lead, rc]) {
+      expect((await reviews(reader, id)).status).toBe(403);
+      expect((await reviewSummary(reader, id)).status).toBe(403);
+      const routes = [
+        notePath(id),
+        notePath(id, '/history'),
+        notePath(id, '/comments'),
+        notePath(id, '/revisions'),
+        notePath(id, '/screening'),
+        '/api/v1/concept-notes?format=csv',
+        '/api/v1/concept-notes',
+      ];
+      for (const route of routes) {
+        const answer = await http(system, 'GET', route, { token: reader.token });
+        expect(answer.status).toBe(200);
+        const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+        expect(body).not.toContain(secret);
+        expect(body).not.toContain(expert.user.name);
+        expect(body).not.toMatch(/weightedScore|"scores"/);
+      }
+      const pdf = await http(system, 'GET', notePath(id, '/pdf'), { token: reader.token });
+      expect(pdf.status).toBe(200);
+      const text = pdfText(pdf.raw);
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(expert.user.name);
+    }
   });
 });
 
