@@ -3,7 +3,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
-import { PDFDocument } from 'pdf-lib';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager, In, LessThanOrEqual } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -24,7 +23,7 @@ import { User } from '../users/user.entity';
 import { renderNotePdf } from './note-pdf';
 import { Packet } from './packet.entity';
 import { PacketDataLoader } from './packet-data';
-import { renderPacketPdf } from './packet-pdf';
+import { renderPacket } from './packet-pdf';
 import { PacketErrors } from './packets.errors';
 import {
   PACKETS_QUEUE,
@@ -133,8 +132,9 @@ export class PacketsService {
       const meeting = await this.dataSource.getRepository(Meeting).findOneByOrFail({ id: packet.meetingId });
       const generatedAt = this.clock.now();
       const data = await this.loader.packet(this.dataSource.manager, meeting, packet.version, generatedAt);
-      const bytes = Buffer.from(await renderPacketPdf(data));
-      const pageCount = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
+      const rendered = await renderPacket(data);
+      const bytes = Buffer.from(rendered.bytes);
+      const pageCount = rendered.pageCount;
       const storageKey = `packets/${meeting.id}/v${packet.version}-${packet.id}.pdf`;
       await this.storage.put(storageKey, bytes);
       const outbox = await this.dataSource.transaction(async (manager) => {
