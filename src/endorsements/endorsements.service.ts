@@ -51,12 +51,13 @@ export class EndorsementsService {
   async requestEndorsement(actor: Actor, noteId: string): Promise<ConceptNoteView> {
     return this.act(actor, noteId, async (manager, access) => {
       const note = access.note;
+      // The role first (403), then the route (409).
+      ConceptNotesService.allow(access, 'request_endorsement');
       if (note.scope === 'regional' || note.scope === 'global') {
         throw ConceptNoteErrors.wrongRoute(
           'A regional or global note is signed off by a focal point and submitted by the lead',
         );
       }
-      ConceptNotesService.allow(access, 'request_endorsement');
       if (note.status === 'revision_requested' && note.revisionKind === 'technical') {
         throw ConceptNoteErrors.wrongRoute(
           'A technical revision is resubmitted by the lead, without a new endorsement',
@@ -282,12 +283,13 @@ export class EndorsementsService {
   async signOff(actor: Actor, noteId: string): Promise<ConceptNoteView> {
     return this.act(actor, noteId, async (manager, access) => {
       const note = access.note;
+      // The role first (403), then the route (409).
+      ConceptNotesService.allow(access, 'sign_off');
       if (note.scope !== 'regional' && note.scope !== 'global') {
         throw ConceptNoteErrors.wrongRoute(
           'National and multi-country notes are endorsed by the Resident Coordinators',
         );
       }
-      ConceptNotesService.allow(access, 'sign_off');
       ConceptNoteRevisions.requireAnswers(note);
       const working = await this.content.read(manager, note);
       const check = await this.notes.evaluate(manager, note, working);
@@ -311,12 +313,13 @@ export class EndorsementsService {
   async submitSignedOff(actor: Actor, noteId: string): Promise<ConceptNoteView> {
     return this.act(actor, noteId, async (manager, access) => {
       const note = access.note;
+      // The role first (403), then the route (409).
+      ConceptNotesService.allow(access, 'submit');
       if (note.scope !== 'regional' && note.scope !== 'global') {
         throw ConceptNoteErrors.wrongRoute(
           'National and multi-country notes are submitted by the endorsement of the last country',
         );
       }
-      ConceptNotesService.allow(access, 'submit');
       ConceptNoteRevisions.requireAnswers(note);
       const working = await this.content.read(manager, note);
       // A sign-off counts for the content it saw, and after a revision request only if it came later.

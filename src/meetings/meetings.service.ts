@@ -241,16 +241,17 @@ export class MeetingsService {
             order: { submittedAt: 'ASC' },
           })
         : [];
-    const visibleNotes = everything
-      ? null
-      : new Set(
-          (
-            await manager.query<{ note_id: string }[]>(
-              'SELECT note_id FROM concept_note_members WHERE user_id = $1',
-              [actor.id],
-            )
-          ).map((r) => r.note_id),
-        );
+    const teamNotes = async () =>
+      new Set(
+        (
+          await manager.query<{ note_id: string }[]>(
+            'SELECT note_id FROM concept_note_members WHERE user_id = $1',
+            [actor.id],
+          )
+        ).map((r) => r.note_id),
+      );
+    const visibleNotes = everything ? null : await teamNotes();
+    const ownNotes = hasRole(actor, 'secretariat') ? null : (visibleNotes ?? (await teamNotes()));
     const view = (await this.views([meeting]))[0];
     return {
       meeting: view,
@@ -258,9 +259,8 @@ export class MeetingsService {
         manager,
         items.filter((i) => !visibleNotes || visibleNotes.has(i.noteId)),
       ),
-      targeted: this.targetedViews(targeted).filter(
-        (t) => !visibleNotes || visibleNotes.has(t.conceptNoteId),
-      ),
+      // Before the cut-off the list is provisional: the secretariat's, and each team's own notes.
+      targeted: this.targetedViews(targeted).filter((t) => (ownNotes ? ownNotes.has(t.conceptNoteId) : true)),
     };
   }
 

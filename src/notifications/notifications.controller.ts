@@ -13,7 +13,7 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @Roles('secretariat', 'admin')
+  @Roles('secretariat')
   @ApiOkResponse({ type: NotificationPage, description: 'The e-mail log; `?format=csv|xlsx` exports it' })
   async list(@Query() query: ListNotificationsQuery, @Res({ passthrough: true }) reply: FastifyReply) {
     const page = await this.notifications.list(query);

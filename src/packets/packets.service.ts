@@ -270,6 +270,8 @@ export class PacketsService {
   }
 
   async versions(meetingId: string): Promise<PacketView[]> {
+    if (!(await this.dataSource.getRepository(Meeting).existsBy({ id: meetingId })))
+      throw PacketErrors.notFound();
     const packets = await this.dataSource
       .getRepository(Packet)
       .find({ where: { meetingId }, order: { version: 'DESC' } });
