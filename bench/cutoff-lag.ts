@@ -18,6 +18,7 @@ import { MeetingScheduler } from '../src/meetings/meetings.scheduler';
 import { Meeting } from '../src/meetings/meeting.entity';
 import { WorkerModule } from '../src/worker.module';
 import { record } from './record';
+import { deleteQueueKeys } from './support';
 
 const NOTES = Number(process.env.BENCH_NOTES ?? 1000);
 const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "mptf_bench_${process.pid}" WITH (FORCE)`);
   await admin.end();
+  await deleteQueueKeys(`bench-${process.pid}`);
 }
 
 main().catch((error: unknown) => {

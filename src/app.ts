@@ -4,10 +4,13 @@ import helmet from '@fastify/helmet';
 import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { toProblem } from './common/problem-details.filter';
 import { runWithContext } from './common/request-context';
-import { validationPipe } from './common/validation';
+import { DomainError } from './common/errors';
+import { MAX_JSON_DEPTH, nestedDeeperThan, validationPipe } from './common/validation';
 import type { AppConfig } from './config/config';
 import { MetricsService } from './operations/metrics.service';
 import { registerQueueDashboard } from './operations/queue-dashboard';
@@ -25,6 +28,15 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     },
     logger: false,
+    // Errors the router raises before any route runs (a malformed percent-encoding, a path parameter
+    // over maxParamLength) answer problem details like every other error, not Fastify's own JSON.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      void reply
+        .status(error.statusCode ?? 400)
+        .header('x-request-id', request.id)
+        .header('content-type', 'application/problem+json; charset=utf-8')
+        .send(toProblem(error, { url: request.url, id: String(request.id) }));
+    },
   });
 }
 
@@ -77,6 +89,12 @@ export async function configureApp(
     limits: { fileSize: config.attachmentMaxBytes, files: 1, fields: 10, parts: 11 },
   });
 
+  // A body nested deeper than any request needs is refused before anything walks it recursively
+  // (the validation pipe, class-transformer, the idempotency hash), which would overflow the stack.
+  const tooDeep = `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`;
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    done(nestedDeeperThan(request.body) ? new DomainError('MALFORMED_BODY', 400, tooDeep) : undefined);
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     runWithContext(

@@ -47,11 +47,13 @@ export class AttachmentsController {
       throw CommonErrors.validation([{ field: 'kind', message: `must be one of ${KINDS.join(', ')}` }]);
     }
     const file = await request.file().catch(() => undefined);
-    if (!file) throw AttachmentErrors.missing();
+    // A part with a content type but no file name is not a file (busboy hands it over without a name).
+    if (!file || typeof file.filename !== 'string') throw AttachmentErrors.missing();
     const data = await file.toBuffer().catch((error: { code?: string }) => {
       if (error.code === 'FST_REQ_FILE_TOO_LARGE')
         throw AttachmentErrors.tooLarge(this.config.attachmentMaxBytes);
-      throw error;
+      // The request stream failed mid-file (a body cut short, a part never closed): the client's doing.
+      throw AttachmentErrors.unreadable();
     });
     return this.attachments.upload(actor, noteId, chosen, { filename: file.filename, data });
   }
@@ -76,10 +78,18 @@ export class AttachmentsController {
       .header('content-type', attachment.contentType)
       .header(
         'content-disposition',
-        `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+        `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(attachment.filename)}`,
       )
       .header('content-security-policy', "default-src 'none'; sandbox")
       .header('x-content-type-options', 'nosniff');
     return new StreamableFile(stream);
   }
+}
+
+/** RFC 5987 ext-value characters: encodeURIComponent leaves ' ( ) * ! as they are, which attr-char does not allow. */
+function rfc5987(value: string): string {
+  return encodeURIComponent(value).replace(
+    /['()*!]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }

@@ -7,6 +7,8 @@ export const AttachmentErrors = {
   tooLarge: (max: number) => file('ATTACHMENT.TOO_LARGE', 413, `is larger than the limit of ${max} bytes`),
   empty: () => file('ATTACHMENT.EMPTY', 400, 'is empty'),
   missing: () => file('ATTACHMENT.MISSING', 400, 'is required (multipart/form-data with one file)'),
+  unreadable: () =>
+    file('ATTACHMENT.UNREADABLE', 400, 'could not be read: the multipart body ends inside it'),
   typeNotAllowed: (extensions: string[]) =>
     file('ATTACHMENT.TYPE_NOT_ALLOWED', 415, `is not an accepted type (${extensions.join(', ')})`),
   typeMismatch: (extension: string, detected: string) =>

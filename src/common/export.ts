@@ -7,6 +7,16 @@ export interface ExportColumn<T> {
   value: (row: T) => string | number | boolean | null | undefined;
 }
 
+/**
+ * Text a spreadsheet would read as a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, or a leading tab or
+ * carriage return) gets a leading apostrophe in CSV (OWASP "CSV injection"): titles and names are
+ * typed by applicants, and the secretariat opens the export in Excel. XLSX cells are written as
+ * text and need nothing.
+ */
+export function neutralizeFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 /** Writes a list as CSV (UTF-8 with BOM, so spreadsheets read every script) or as XLSX. */
 export async function sendExport<T>(
   reply: FastifyReply,
@@ -20,7 +30,7 @@ export async function sendExport<T>(
     const body =
       '\uFEFF' +
       stringify([columns.map((c) => c.header), ...table], {
-        cast: { boolean: (value) => (value ? 'true' : 'false') },
+        cast: { boolean: (value) => (value ? 'true' : 'false'), string: neutralizeFormula },
       });
     await reply
       .header('content-type', 'text/csv; charset=utf-8')

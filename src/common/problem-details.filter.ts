@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, FieldProblem } from './errors';
+import { redactUrl } from './redact';
 
 export interface ProblemDetails {
   type: string;
@@ -25,6 +26,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   409: 'CONFLICT',
   412: 'PRECONDITION_FAILED',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE',
   428: 'PRECONDITION_REQUIRED',
@@ -101,7 +103,9 @@ export function toProblem(error: unknown, request: { url: string; id: string }):
       fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
       fastifyError.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
         ? 'MALFORMED_BODY'
-        : (CODE_BY_STATUS[status] ?? 'BAD_REQUEST');
+        : fastifyError.code === 'FST_ERR_BAD_URL'
+          ? 'MALFORMED_URL'
+          : (CODE_BY_STATUS[status] ?? 'BAD_REQUEST');
     return base(status, code, fastifyError.message ?? titleFor(status));
   }
   const driverCode =
@@ -111,7 +115,10 @@ export function toProblem(error: unknown, request: { url: string; id: string }):
   }
   if (
     error instanceof Error &&
-    /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(error.message)
+    // The last: a database closed to connections (ALLOW_CONNECTIONS false), SQLSTATE 55000 at connect.
+    /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|is not currently accepting connections/i.test(
+      error.message,
+    )
   ) {
     return base(503, 'DATABASE_UNAVAILABLE', 'The database is unreachable; try again shortly');
   }
@@ -134,7 +141,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const problem = toProblem(error, { url: request.url, id: String(request.id) });
     if (problem.status >= 500) {
-      this.logger.error({ err: error, requestId: request.id }, `${request.method} ${request.url} failed`);
+      this.logger.error(
+        { err: error, requestId: request.id },
+        `${request.method} ${redactUrl(request.url)} failed`,
+      );
     }
     if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number') {
       void reply.header('retry-after', String(problem.retryAfterSeconds));

@@ -41,7 +41,12 @@ export class ConceptNote {
   @Index()
   status!: ConceptNoteStatus;
 
+  /**
+   * The list's text search (NOTE_SEARCH_TEXT: title, summary and reference code) is served by the
+   * trigram index ix_concept_notes_search on that expression, created by migration (pg_trgm).
+   */
   @Column({ type: 'text', default: '' })
+  @Index('ix_concept_notes_search', { synchronize: false })
   title!: string;
 
   @Column({ type: 'text', default: '' })

@@ -39,14 +39,17 @@ import {
   RevisionView,
 } from './dto/concept-note.view';
 
-const revisionNumber = (name: string) =>
-  Param(
-    name,
-    new ParseIntPipe({
-      exceptionFactory: () =>
-        CommonErrors.validation([{ field: name, message: 'must be a revision number' }]),
-    }),
-  );
+const revisionNumber = (name: string) => {
+  const invalid = () => CommonErrors.validation([{ field: name, message: 'must be a revision number' }]);
+  // Beyond PostgreSQL's integer, the comparison query itself would fail (a 500, not a 404).
+  const inRange = {
+    transform: (value: number) => {
+      if (value < 1 || value > 2_147_483_647) throw invalid();
+      return value;
+    },
+  };
+  return Param(name, new ParseIntPipe({ exceptionFactory: invalid }), inRange);
+};
 
 @ApiTags('concept notes')
 @ApiBearerAuth()

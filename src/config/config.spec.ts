@@ -90,11 +90,21 @@ describe('loadConfig', () => {
       CUTOFF_REMINDER_OFFSETS: 'P28D,PT36H,P1W',
       OUTBOX_SWEEP_INTERVAL: 'PT1S',
       MAIL_RETRY_DELAY: 'PT0.2S',
+      OUTBOX_CLAIM_DURATION: 'PT4S',
+      WORKER_LOCK_DURATION: 'PT2S',
+      WORKER_STALLED_INTERVAL: 'PT0.5S',
     });
     expect(config.jwt.ttlSeconds).toBe(900);
     expect(config.cutoffReminderOffsets.map((d) => d.as('hours'))).toEqual([28 * 24, 36, 7 * 24]);
     expect(config.outboxSweepIntervalMs).toBe(1000);
     expect(config.mail.retryDelayMs).toBe(200);
+    expect(config.mail.claimMs).toBe(4000);
+    expect(config.worker).toEqual({ lockDurationMs: 2000, stalledIntervalMs: 500 });
+    // Unset: two minutes to hold an e-mail being sent, and BullMQ's own 30 s lock and stall check.
+    expect(load()).toMatchObject({
+      mail: { claimMs: 120_000 },
+      worker: { lockDurationMs: 30_000, stalledIntervalMs: 30_000 },
+    });
   });
 
   it('refuses a missing JWT_SECRET', () => {
@@ -124,6 +134,8 @@ describe('loadConfig', () => {
     ['CUTOFF_REMINDER_OFFSETS', 'P21D,banana', 'must be a comma-separated list of ISO-8601 durations'],
     ['CUTOFF_REMINDER_OFFSETS', 'P21D,Pbanana', 'must be a positive ISO-8601 duration (got "Pbanana")'],
     ['PACKET_OFFSET', 'P', 'must be an ISO-8601 duration'],
+    ['WORKER_LOCK_DURATION', 'PT0S', 'must be a positive ISO-8601 duration'],
+    ['OUTBOX_CLAIM_DURATION', '2 minutes', 'must be an ISO-8601 duration'],
     ['MAIL_MAX_ATTEMPTS', 'many', 'must be a whole number'],
     ['MAIL_MAX_ATTEMPTS', '0', 'must not be less than 1'],
     ['NODE_ENV', 'staging', 'must be one of the following values'],

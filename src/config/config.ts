@@ -104,6 +104,15 @@ class EnvSchema {
   @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT1M' })
   RECONCILE_INTERVAL = 'PT1M';
 
+  @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT2M' })
+  OUTBOX_CLAIM_DURATION = 'PT2M';
+
+  @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT30S' })
+  WORKER_LOCK_DURATION = 'PT30S';
+
+  @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT30S' })
+  WORKER_STALLED_INTERVAL = 'PT30S';
+
   @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT2S' })
   MAIL_RETRY_DELAY = 'PT2S';
 
@@ -149,7 +158,10 @@ export interface AppConfig {
   invitationTtl: Duration;
   outboxSweepIntervalMs: number;
   reconcileIntervalMs: number;
-  mail: { retryDelayMs: number; maxAttempts: number };
+  /** claimMs: how long a worker holds an e-mail it is sending before another may take it over. */
+  mail: { retryDelayMs: number; maxAttempts: number; claimMs: number };
+  /** BullMQ worker settings: how long a job's lock lasts unrenewed, and how often stalled jobs are looked for. */
+  worker: { lockDurationMs: number; stalledIntervalMs: number };
   logLevel: string;
   queuePrefix: string;
   trustProxy: boolean;
@@ -190,6 +202,9 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     ['INVITATION_TTL', env.INVITATION_TTL],
     ['OUTBOX_SWEEP_INTERVAL', env.OUTBOX_SWEEP_INTERVAL],
     ['MAIL_RETRY_DELAY', env.MAIL_RETRY_DELAY],
+    ['OUTBOX_CLAIM_DURATION', env.OUTBOX_CLAIM_DURATION],
+    ['WORKER_LOCK_DURATION', env.WORKER_LOCK_DURATION],
+    ['WORKER_STALLED_INTERVAL', env.WORKER_STALLED_INTERVAL],
     ['RECONCILE_INTERVAL', env.RECONCILE_INTERVAL],
     ...env.CUTOFF_REMINDER_OFFSETS.split(',').map((v) => ['CUTOFF_REMINDER_OFFSETS', v] as const),
   ] as const) {
@@ -227,6 +242,11 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     mail: {
       retryDelayMs: Duration.fromISO(env.MAIL_RETRY_DELAY).as('milliseconds'),
       maxAttempts: env.MAIL_MAX_ATTEMPTS,
+      claimMs: Duration.fromISO(env.OUTBOX_CLAIM_DURATION).as('milliseconds'),
+    },
+    worker: {
+      lockDurationMs: Duration.fromISO(env.WORKER_LOCK_DURATION).as('milliseconds'),
+      stalledIntervalMs: Duration.fromISO(env.WORKER_STALLED_INTERVAL).as('milliseconds'),
     },
     logLevel: env.LOG_LEVEL,
     queuePrefix: env.QUEUE_PREFIX,

@@ -32,7 +32,9 @@ export class Endorsement {
   @JoinColumn({ name: 'note_id' })
   note?: ConceptNote;
 
+  /** Indexed: a note's page reads every record of its current revision. */
   @Column({ type: 'uuid' })
+  @Index()
   revisionId!: string;
 
   @ManyToOne(() => Revision, { onDelete: 'RESTRICT' })

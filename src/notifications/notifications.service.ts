@@ -34,9 +34,6 @@ export interface OutgoingEmail {
   attachments?: StoredAttachment[];
 }
 
-/** How long a worker may hold a notification before another may take it over. */
-const CLAIM_MS = 2 * 60 * 1000;
-
 @Injectable()
 export class NotificationsService {
   private readonly logger = new Logger(NotificationsService.name);
@@ -133,7 +130,7 @@ export class NotificationsService {
           AND (status = 'pending' OR (status = 'sending' AND locked_until < $3))
       RETURNING id, recipient_email AS "recipientEmail", template, locale, payload,
                 message_id AS "messageId", attempts`,
-      [notificationId, new Date(this.clock.now().getTime() + CLAIM_MS), this.clock.now()],
+      [notificationId, new Date(this.clock.now().getTime() + this.config.mail.claimMs), this.clock.now()],
     );
     const row = returnedRows<Notification>(claimed)[0];
     if (!row) return 'skipped';
@@ -164,7 +161,11 @@ export class NotificationsService {
       const failed = row.attempts >= this.config.mail.maxAttempts;
       const backoff = this.config.mail.retryDelayMs * 2 ** Math.max(0, row.attempts - 1);
       await this.dataSource.query(
-        `UPDATE notifications SET status = $2, last_error = $3, locked_until = NULL, next_attempt_at = $4 WHERE id = $1`,
+        // A row given up on keeps no one-time link either (as a sent one, below).
+        `UPDATE notifications
+            SET status = $2, last_error = $3, locked_until = NULL, next_attempt_at = $4,
+                payload = CASE WHEN $2::text = 'failed' THEN payload - 'secret' ELSE payload END
+          WHERE id = $1`,
         [
           notificationId,
           failed ? 'failed' : 'pending',

@@ -233,13 +233,14 @@ export class PacketsService {
   async openSigned(token: string | undefined): Promise<{ packet: Packet; stream: Readable }> {
     let packetId: string;
     try {
-      packetId = (
-        await this.jwt.verifyAsync<{ sub: string }>(token ?? '', {
-          audience: LINK_AUDIENCE,
-          issuer: TOKEN_ISSUER,
-          algorithms: [JWT_ALGORITHM],
-        })
-      ).sub;
+      const claims = await this.jwt.verifyAsync<{ sub: string; exp?: number }>(token ?? '', {
+        audience: LINK_AUDIENCE,
+        issuer: TOKEN_ISSUER,
+        algorithms: [JWT_ALGORITHM],
+      });
+      // A link without an expiry would never expire; every link we sign has one.
+      if (typeof claims.exp !== 'number') throw new Error('jwt has no expiry (exp)');
+      packetId = claims.sub;
     } catch (error) {
       throw (error as Error).name === 'TokenExpiredError'
         ? PacketErrors.linkExpired()

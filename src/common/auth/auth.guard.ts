@@ -79,6 +79,8 @@ export class AuthGuard implements CanActivate {
         audience,
         issuer: TOKEN_ISSUER,
       });
+      // jsonwebtoken accepts a token without `exp` as never expiring; every token we sign has one.
+      if (typeof claims.exp !== 'number') throw new Error('jwt has no expiry (exp)');
     } catch (error) {
       const expired = (error as Error).name === 'TokenExpiredError';
       await this.audit.security('token_rejected', {

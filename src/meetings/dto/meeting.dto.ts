@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsIn,
@@ -43,31 +43,32 @@ class IsLocalDateTime implements ValidatorConstraintInterface {
   }
 }
 
-class MeetingFields {
-  @ApiPropertyOptional({ example: 'Steering Committee, March 2027' })
-  @IsOptional()
+/**
+ * The four fields a meeting is scheduled by are required here; UpdateMeetingDto makes every field
+ * optional (but not nullable). (A base class with @IsOptional() fields could not be made required again by redeclaring
+ * them: class-validator keeps the inherited @IsOptional(), so `{}` got through to the service.)
+ */
+export class CreateMeetingDto {
+  @ApiProperty({ example: 'Steering Committee, March 2027' })
   @IsString()
   @Length(3, 300)
   @Transform(trim)
-  title?: string;
+  title!: string;
 
-  @ApiPropertyOptional({ enum: MEETING_KINDS })
-  @IsOptional()
+  @ApiProperty({ enum: MEETING_KINDS })
   @IsIn(MEETING_KINDS)
-  kind?: MeetingKind;
+  kind!: MeetingKind;
 
-  @ApiPropertyOptional({
+  @ApiProperty({
     example: '2027-03-10T10:00',
     description: 'Wall-clock start in the meeting’s time zone',
   })
-  @IsOptional()
   @Validate(IsLocalDateTime)
-  startsLocal?: string;
+  startsLocal!: string;
 
-  @ApiPropertyOptional({ example: 'Europe/Zurich' })
-  @IsOptional()
+  @ApiProperty({ example: 'Europe/Zurich' })
   @Validate(IsIanaZone)
-  timeZone?: string;
+  timeZone!: string;
 
   @ApiPropertyOptional({
     example: 'Palais des Nations, Geneva, or a meeting link',
@@ -92,27 +93,8 @@ class MeetingFields {
   envelopeUsd?: number | null;
 }
 
-export class CreateMeetingDto extends MeetingFields {
-  @ApiProperty({ example: 'Steering Committee, March 2027' })
-  @IsString()
-  @Length(3, 300)
-  @Transform(trim)
-  declare title: string;
-
-  @ApiProperty({ enum: MEETING_KINDS })
-  @IsIn(MEETING_KINDS)
-  declare kind: MeetingKind;
-
-  @ApiProperty({ example: '2027-03-10T10:00' })
-  @Validate(IsLocalDateTime)
-  declare startsLocal: string;
-
-  @ApiProperty({ example: 'Europe/Zurich' })
-  @Validate(IsIanaZone)
-  declare timeZone: string;
-}
-
-export class UpdateMeetingDto extends MeetingFields {}
+/** Any field may be left out; only location and envelopeUsd may be null (cleared). */
+export class UpdateMeetingDto extends PartialType(CreateMeetingDto, { skipNullProperties: false }) {}
 
 export class CancelMeetingDto {
   @ApiProperty({ maxLength: 2000 })
