@@ -123,7 +123,10 @@ function resolve(schema: Schema | undefined, document: OpenApiDocument = DOCUMEN
     const { allOf, ...rest } = schema;
     const parts = allOf.map((part) => resolve(part, document, seen + 1));
     // `Object` is what the generator writes for a property typed as a union: it constrains nothing.
-    return Object.assign({}, ...parts.filter((p) => p.type !== undefined || p.properties), rest) as Schema;
+    const constraining = parts.filter(
+      (p) => !(p.type === 'object' && Object.keys(p.properties ?? {}).length === 0),
+    );
+    return Object.assign({}, ...constraining, rest) as Schema;
   }
   return schema;
 }
@@ -389,7 +392,10 @@ function validValue(schema: Schema | undefined, pools: Pools, depth = 0): fc.Arb
   const s = resolve(schema);
   let arb: fc.Arbitrary<unknown>;
   if (depth > 8) return fc.constant({});
-  const type = s.type ?? (s.minimum !== undefined || s.maximum !== undefined ? 'integer' : undefined);
+  // A bare `object` is how the generator writes a union (a number or null, say): it says nothing.
+  const bare = s.type === 'object' && Object.keys(s.properties ?? {}).length === 0;
+  const declared = bare ? undefined : s.type;
+  const type = declared ?? (s.minimum !== undefined || s.maximum !== undefined ? 'integer' : undefined);
   if (s.enum && s.enum.length > 0) {
     arb = fc.constantFrom(...s.enum);
   } else if (type === 'string') {
@@ -1194,7 +1200,7 @@ describe('fuzzing every operation of openapi.json', () => {
     const rules = await http(system, 'GET', '/api/v1/fund-rules', { token: secretariat });
     if (rules.status === 200 && rules.body && typeof rules.body === 'object') {
       const body = rules.body as { rules?: Record<string, unknown> };
-      seed('PUT', '/api/v1/fund-rules', body.rules ?? (body as Record<string, unknown>));
+      seed('PUT', '/api/v1/fund-rules', body.rules ?? (body));
     }
     seed('POST', '/api/v1/concept-notes/{id}/withdraw', { reason: 'No longer needed' });
     seed('POST', '/api/v1/concept-notes/{id}/lead', { userId: member.user.id });
