@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { CommonErrors, FieldProblem } from './errors';
 
 /** Flattens class-validator errors into one entry per field path (`team.0.email`). */
@@ -14,6 +15,12 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
     return [...own, ...fieldProblems(error.children ?? [], field)];
   });
 }
+
+/**
+ * The field may be left out, but not sent as null. (@IsOptional() lets null through too, which a
+ * NOT NULL column then refuses with a 500.)
+ */
+export const IsOmittable = (): PropertyDecorator => ValidateIf((_object, value) => value !== undefined);
 
 /** NUL, or half of a surrogate pair: text PostgreSQL cannot store (text refuses NUL, jsonb both). */
 // eslint-disable-next-line no-control-regex -- NUL is exactly what is looked for

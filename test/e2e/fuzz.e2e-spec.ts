@@ -388,7 +388,13 @@ function text(minLength = 0, maxLength = 60): fc.Arbitrary<string> {
   );
 }
 
-function validValue(schema: Schema | undefined, pools: Pools, depth = 0): fc.Arbitrary<unknown> {
+/** `every`: with every property of every object, not just the required ones. */
+function validValue(
+  schema: Schema | undefined,
+  pools: Pools,
+  depth = 0,
+  every = false,
+): fc.Arbitrary<unknown> {
   const s = resolve(schema);
   let arb: fc.Arbitrary<unknown>;
   if (depth > 8) return fc.constant({});
@@ -408,12 +414,13 @@ function validValue(schema: Schema | undefined, pools: Pools, depth = 0): fc.Arb
   } else if (type === 'boolean') {
     arb = fc.boolean();
   } else if (type === 'array') {
-    arb = fc.array(validValue(s.items, pools, depth + 1), { maxLength: 3 });
+    arb = fc.array(validValue(s.items, pools, depth + 1, every), { minLength: every ? 1 : 0, maxLength: 3 });
   } else if (s.properties && !bare) {
     const props = Object.fromEntries(
-      Object.entries(s.properties).map(([key, value]) => [key, validValue(value, pools, depth + 1)]),
+      Object.entries(s.properties).map(([key, value]) => [key, validValue(value, pools, depth + 1, every)]),
     );
-    arb = fc.record(props, { requiredKeys: (s.required ?? []).filter((key) => key in props) });
+    const required = every ? Object.keys(props) : (s.required ?? []).filter((key) => key in props);
+    arb = fc.record(props, { requiredKeys: required });
   } else {
     // Untyped (a union the generator could not describe): text or a number.
     arb = fc.oneof(text(), fc.integer({ min: 0, max: 1_000_000 }));
@@ -468,22 +475,25 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 );
 
 interface Slot {
+  /** Where the value sits, as validation errors name it (`participatingOrganizations.0.directCostsUsd`). */
+  path: string;
   get(): unknown;
   set(value: unknown): void;
 }
 
 /** Every value inside `root` (itself included), each with a way to replace it. */
 function slots(holder: { root: unknown }): Slot[] {
-  const out: Slot[] = [{ get: () => holder.root, set: (v) => (holder.root = v) }];
-  const visit = (value: unknown, depth: number) => {
+  const out: Slot[] = [{ path: '', get: () => holder.root, set: (v) => (holder.root = v) }];
+  const visit = (value: unknown, path: string, depth: number) => {
     if (depth > 12 || value === null || typeof value !== 'object') return;
     for (const key of Object.keys(value)) {
       const container = value as Record<string, unknown>;
-      out.push({ get: () => container[key], set: (v) => withKey(container, key, v) });
-      visit(container[key], depth + 1);
+      const at = path ? `${path}.${key}` : key;
+      out.push({ path: at, get: () => container[key], set: (v) => withKey(container, key, v) });
+      visit(container[key], at, depth + 1);
     }
   };
-  visit(holder.root, 0);
+  visit(holder.root, '', 0);
   return out;
 }
 
@@ -1443,6 +1453,43 @@ describe('fuzzing every operation of openapi.json', () => {
       const missing = live.filter((op) => !listed.has(operationName(op)));
       for (const op of missing) await fuzz(op);
       expect(live.length).toBeGreaterThan(0);
+    },
+    TIMEOUT_MS * 2,
+  );
+
+  it(
+    'answers null in place of any value of a valid body without a 5xx (a sweep, not a sample)',
+    async () => {
+      const world = await pools();
+      const failures: string[] = [];
+      for (const op of OPERATIONS.filter((o) => o.body?.contentType === 'application/json')) {
+        // Each seed, and each seed completed with every other property the schema lists.
+        const [full] = fc.sample(validValue(op.body!.schema, world, 0, true), { numRuns: 1, seed: 42 });
+        const seeded = world.seeds(op) as Record<string, unknown>[];
+        const bodies =
+          seeded.length > 0 ? seeded.flatMap((seed) => [seed, { ...(full as object), ...seed }]) : [full];
+        const path = Object.fromEntries(
+          op.parameters
+            .filter((p) => p.in === 'path')
+            .map((p) => [p.name, { text: world.pathValues(op, p.name)[0] ?? randomUUID() }]),
+        );
+        const ifMatch = op.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'if-match');
+        const headers: Record<string, string> = ifMatch ? { 'if-match': CURRENT_ETAG } : {};
+        for (const who of await actorsFor(op)) {
+          for (const body of bodies) {
+            const fields = slots({ root: copy(body) }).map((slot) => slot.path);
+            for (let at = 1; at < fields.length; at++) {
+              const data = toJson(mutate(body, [{ kind: 'replace', at, value: null }]));
+              const payload = { label: 'null in a valid body', contentType: 'application/json', data };
+              const request = new FuzzRequest(op, who, path, { pairs: [] }, headers, payload, undefined);
+              const problems = await violations(request);
+              if (problems.length > 0)
+                failures.push(`${operationName(op)} as ${who}, ${fields[at]}: null — ${problems[0]}`);
+            }
+          }
+        }
+      }
+      expect(failures).toEqual([]);
     },
     TIMEOUT_MS * 2,
   );

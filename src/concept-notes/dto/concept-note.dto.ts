@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 import { LOCALES } from '../../common/auth/roles';
 import { ExportablePageQuery } from '../../common/pagination';
+import { IsOmittable } from '../../common/validation';
 import { STATUSES, type ConceptNoteStatus } from '../concept-note.state';
 import type { NoteScope } from '../concept-note.rules';
 
@@ -89,14 +90,14 @@ export class ParticipatingOrganizationDto {
 /** The fields of the template. On a draft every one is optional; precheck says what is missing. */
 export class ConceptNoteContentDto {
   @ApiPropertyOptional({ maxLength: 300 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(1, 300)
   @Transform(trim)
   title?: string;
 
   @ApiPropertyOptional({ maxLength: 10000 })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(10000)
   summary?: string;
@@ -112,7 +113,7 @@ export class ConceptNoteContentDto {
   summaryEn?: string | null;
 
   @ApiPropertyOptional({ enum: LOCALES, description: 'One of the Fund’s accepted languages' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(LOCALES)
   language?: string;
 
@@ -122,7 +123,7 @@ export class ConceptNoteContentDto {
   scope?: NoteScope;
 
   @ApiPropertyOptional({ type: [String], example: ['SRB', 'MKD'] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(100)
   @ArrayUnique()
@@ -138,7 +139,7 @@ export class ConceptNoteContentDto {
   primaryThematicAreaCode?: string;
 
   @ApiPropertyOptional({ type: [Number], example: [2, 7] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(23)
   @ArrayUnique()
@@ -173,7 +174,7 @@ export class ConceptNoteContentDto {
   totalBudgetUsd?: number | null;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })

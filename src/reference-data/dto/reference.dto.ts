@@ -21,6 +21,7 @@ import {
 } from 'class-validator';
 import { LOCALES, type Locale } from '../../common/auth/roles';
 import type { Country, FundRules } from '../reference.entity';
+import { IsOmittable } from '../../common/validation';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -97,7 +98,7 @@ export class CreateOrganizationDto {
 
 export class UpdateOrganizationDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @Length(2, 300)
   @Transform(trim)
