@@ -24,10 +24,14 @@ import { completeNote, readyDraft } from '../factories';
  * document lacks is fuzzed by the last test). Each operation is called as the roles that get past
  * its role guard (the secretariat and an applicant first), so requests reach validation, and its
  * path ids are drawn from a fixture world (a draft, a submitted note, a meeting…) as well as from
- * random UUIDs and junk.
+ * random UUIDs and junk. Bodies start from ones the fixture world had accepted (or from the
+ * schema) and are then broken in one to three places. Besides the random runs, a sweep sends every
+ * valid body once with each of its values (at any depth) replaced by null.
  *
- * FUZZ_RUNS sets the requests per operation (default 15; a full run: FUZZ_RUNS=500), FUZZ_SEED
- * replays a run (the seed is printed when a property fails).
+ * FUZZ_RUNS sets the requests per operation (default 15; a full run: FUZZ_RUNS=500). A failure prints
+ * the request and fast-check's seed: FUZZ_SEED=<seed> with `-t '<METHOD> <path>'` replays it,
+ * FUZZ_SHRINK=1 shrinks it first, FUZZ_STATS=1 prints per operation how often each status and code
+ * was answered (to see that requests get past validation).
  */
 
 const RUNS = Math.max(1, Number(process.env.FUZZ_RUNS) || 15);
