@@ -99,6 +99,10 @@ export class ConceptNotesService {
 
   async create(actor: Actor, dto: CreateConceptNoteDto): Promise<ConceptNoteView> {
     if (!hasRole(actor, 'applicant')) throw ConceptNoteErrors.notAllowed('edit');
+    // A draft starts with a title (the shared content DTO lets every field be left out).
+    if (typeof dto.title !== 'string' || dto.title.trim() === '') {
+      throw ConceptNoteErrors.teamMember('title', 'is required');
+    }
     // The lead contact is an applicant of the convening organization: the author's, unless said otherwise.
     const convening = dto.conveningOrganizationCode ?? actor.organizationCode;
     if (!actor.organizationCode || convening !== actor.organizationCode) {

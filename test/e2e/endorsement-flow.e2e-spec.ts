@@ -70,6 +70,10 @@ describe('the lead contact works for the convening organization', () => {
       { field: 'conveningOrganizationCode', message: expect.any(String) },
     ]);
 
+    const untitled = await http(system, 'POST', '/api/v1/concept-notes', { token: lead.token, body: {} });
+    expect(untitled.status).toBe(400);
+    expect(untitled.body.errors).toEqual([{ field: 'title', message: 'is required' }]);
+
     const id = await readyDraft(system, lead.token);
     const note = await http(system, 'GET', `/api/v1/concept-notes/${id}`, { token: lead.token });
     const edit = await http(system, 'PATCH', `/api/v1/concept-notes/${id}`, {
