@@ -312,6 +312,12 @@ describe('secretariat edits of the fund rules', () => {
       'budgetBandsUsd.regional.min',
     ],
     [
+      // 1e21 prints as "1e+21": it has no decimals to refuse, yet no amount in USD can hold it.
+      'a band maximum beyond any amount in USD',
+      (r) => ({ ...r, budgetBandsUsd: { ...r.budgetBandsUsd, multi_country: { min: 0, max: 1e21 } } }),
+      'budgetBandsUsd.multi_country.max',
+    ],
+    [
       'a negative indirect support cost rate',
       (r) => ({ ...r, indirectSupportCostRate: -0.07 }),
       'indirectSupportCostRate',

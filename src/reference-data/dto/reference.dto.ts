@@ -118,9 +118,20 @@ export class UpdateOrganizationDto {
   focalPointUserIds?: string[];
 }
 
+const AMOUNT = { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false };
+const AMOUNT_MESSAGE = { message: 'must be an amount in USD with at most two decimals' };
+
 class BandDto {
-  @ApiProperty() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) min!: number;
-  @ApiProperty() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) max!: number;
+  @ApiProperty({ minimum: 0, maximum: 100_000_000_000 })
+  @IsNumber(AMOUNT, AMOUNT_MESSAGE)
+  @Min(0)
+  @Max(100_000_000_000)
+  min!: number;
+  @ApiProperty({ minimum: 0, maximum: 100_000_000_000 })
+  @IsNumber(AMOUNT, AMOUNT_MESSAGE)
+  @Min(0)
+  @Max(100_000_000_000)
+  max!: number;
 }
 
 class BudgetBandsDto {
