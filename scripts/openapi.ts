@@ -15,9 +15,8 @@ async function main(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
     createFastifyAdapter(config),
-    {
-      logger: false,
-    },
+    // abortOnError: false lets a failed start (no database, say) reach the catch below and be printed.
+    { logger: false, abortOnError: false },
   );
   await configureApp(app, config);
   await app.init();
