@@ -1,5 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
 
 export default tseslint.config(
   {
@@ -10,6 +12,8 @@ export default tseslint.config(
       'storage/**',
       'eslint.config.mjs',
       'jest.config.js',
+      'web/dist/**',
+      'web/src/api/schema.d.ts',
     ],
   },
   js.configs.recommended,
@@ -45,6 +49,17 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  {
+    // The web application: React hooks rules and static accessibility checks on its JSX.
+    files: ['web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks, 'jsx-a11y': jsxA11y },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...jsxA11y.flatConfigs.recommended.rules,
+      // Labels are tied to controls by Field (htmlFor + a cloned id), which the static rule cannot follow.
+      'jsx-a11y/label-has-associated-control': 'off',
     },
   },
 );

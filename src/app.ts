@@ -14,6 +14,7 @@ import { MAX_JSON_DEPTH, nestedDeeperThan, validationPipe } from './common/valid
 import type { AppConfig } from './config/config';
 import { MetricsService } from './operations/metrics.service';
 import { registerQueueDashboard } from './operations/queue-dashboard';
+import { serveWebApp } from './web/web-app';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
@@ -114,6 +115,7 @@ export async function configureApp(
   });
 
   await registerQueueDashboard(app);
+  await serveWebApp(app, config);
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs/json' });
   return app;
 }

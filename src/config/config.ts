@@ -95,6 +95,10 @@ class EnvSchema {
   @MinLength(1)
   STORAGE_DIR = './storage';
 
+  @IsString()
+  @MinLength(1)
+  WEB_DIR = './web/dist';
+
   @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as P7D' })
   INVITATION_TTL = 'P7D';
 
@@ -155,6 +159,8 @@ export interface AppConfig {
   packetLinkTtl: Duration;
   attachmentMaxBytes: number;
   storageDir: string;
+  /** The built web application, served at `/` when the folder exists. */
+  webDir: string;
   invitationTtl: Duration;
   outboxSweepIntervalMs: number;
   reconcileIntervalMs: number;
@@ -236,6 +242,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     packetLinkTtl: Duration.fromISO(env.PACKET_LINK_TTL),
     attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES,
     storageDir: resolve(env.STORAGE_DIR),
+    webDir: resolve(env.WEB_DIR),
     invitationTtl: Duration.fromISO(env.INVITATION_TTL),
     outboxSweepIntervalMs: Duration.fromISO(env.OUTBOX_SWEEP_INTERVAL).as('milliseconds'),
     reconcileIntervalMs: Duration.fromISO(env.RECONCILE_INTERVAL).as('milliseconds'),

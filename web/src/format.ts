@@ -1,0 +1,58 @@
+/**
+ * Dates, times and money in the reader's language. Instants come from the API in UTC; they are
+ * shown in the user's time zone and, for meetings and cut-offs, also in the meeting's zone.
+ * Amounts are USD, formatted by the locale (Intl, no hand-written separators).
+ */
+
+/** The BCP 47 locale Intl formats with (the interface language; CLDR picks digits and separators). */
+export function intlLocale(language: string): string {
+  return language;
+}
+
+export function formatDateTime(instant: string | Date, language: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(intlLocale(language), {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(new Date(instant));
+}
+
+export function formatDate(value: string | Date, language: string, timeZone?: string): string {
+  // A plain date (2027-03-10) is a calendar day, not an instant: show it as written.
+  const date =
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+      ? new Date(`${value}T12:00:00Z`)
+      : new Date(value);
+  return new Intl.DateTimeFormat(intlLocale(language), {
+    dateStyle: 'medium',
+    timeZone: typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'UTC' : timeZone,
+  }).format(date);
+}
+
+export function formatMoney(amount: number | string | null | undefined, language: string): string {
+  if (amount === null || amount === undefined || amount === '') return '—';
+  return new Intl.NumberFormat(intlLocale(language), { style: 'currency', currency: 'USD' }).format(
+    Number(amount),
+  );
+}
+
+export function formatNumber(value: number, language: string, digits = 1): string {
+  return new Intl.NumberFormat(intlLocale(language), { maximumFractionDigits: digits }).format(value);
+}
+
+/** "in 3 days", "in 5 hours", "2 days ago": the time left to a cut-off, in the reader's language. */
+export function formatCountdown(target: string | Date, now: Date, language: string): string {
+  const ms = new Date(target).getTime() - now.getTime();
+  const format = new Intl.RelativeTimeFormat(intlLocale(language), { numeric: 'auto' });
+  const abs = Math.abs(ms);
+  const sign = ms < 0 ? -1 : 1;
+  if (abs >= 2 * 86_400_000) return format.format(sign * Math.floor(abs / 86_400_000), 'day');
+  if (abs >= 3_600_000) return format.format(sign * Math.floor(abs / 3_600_000), 'hour');
+  return format.format(sign * Math.max(1, Math.floor(abs / 60_000)), 'minute');
+}
+
+/** The user's zone as the browser knows it, for profiles that have none yet. */
+export function browserZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
