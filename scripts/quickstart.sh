@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One command from a fresh clone to a running system: install, build, migrate, seed demo data, then
-# run the API, the worker and a mail catcher (MailDev) together until Ctrl+C.
+# One command from a fresh clone to a running system: install, build (API, worker and web application),
+# migrate, seed demo data, then run the API (serving the web application at /), the worker and a mail
+# catcher (MailDev) together until Ctrl+C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +31,8 @@ npm run seed:demo --silent
 cat <<INFO
 
 ==> Starting the API (port ${PORT}), the worker, and MailDev
-    Sign in:        POST ${PUBLIC_URL}/api/v1/auth/login  (any demo user above)
+    Sign in:        ${PUBLIC_URL}/sign-in  (any demo user above, password demo-password-2026)
+    API:            ${PUBLIC_URL}/api/v1  (POST /api/v1/auth/login for a token)
     API reference:  ${PUBLIC_URL}/docs
     Queues:         ${PUBLIC_URL}/admin/queues  (after POST /api/v1/auth/dashboard-session)
     E-mails sent:   http://localhost:${MAIL_WEB_PORT}  (MailDev catches everything sent to ${SMTP_URL})

@@ -2,12 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { Client } from 'pg';
 import { adminDatabaseUrl, databaseUrl, isStale, TEST_DATABASE_PREFIX } from './test-env';
+import { ensureWebBuilt } from './web-build';
 
 /**
  * Migrates a template database once per run; each test file copies it (CREATE DATABASE … TEMPLATE).
  * Databases left by runs whose process is gone are dropped; those of a run still going are kept.
+ * The web application is built first when its sources changed, for the browser tests.
  */
 export default async function globalSetup(): Promise<void> {
+  ensureWebBuilt();
   const template = `${TEST_DATABASE_PREFIX}tpl_${process.pid}_${randomBytes(3).toString('hex')}`;
   process.env.MPTF_TEST_TEMPLATE = template;
   const client = new Client({ connectionString: adminDatabaseUrl() });

@@ -93,6 +93,8 @@ export function testConfig(env: Record<string, string>): AppConfig {
     PUBLIC_URL: 'http://mptf.test',
     OUTBOX_SWEEP_INTERVAL: 'PT1S',
     MAIL_RETRY_DELAY: 'PT0.2S',
+    // The API alone; the browser tests serve the built web application (WEB_DIST).
+    WEB_DIR: '/nonexistent-web-dist',
     ...env,
   });
 }
