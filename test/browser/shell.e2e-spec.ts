@@ -30,6 +30,11 @@ describe('the web application shell', () => {
     await page.goto('/sign-in');
     expect(await accessibilityViolations(page)).toEqual([]);
     await screenshot(page, 'sign-in-en');
+    await page.getByLabel('Language').selectOption('ar');
+    await page.getByRole('heading', { name: 'تسجيل الدخول' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await screenshot(page, 'sign-in-ar');
+    await page.getByLabel('اللغة').selectOption('en');
     await signIn(page, user.email);
     expect(new URL(page.url()).pathname).toBe('/concept-notes');
     await expect(page.getByRole('navigation', { name: 'Main navigation' }).isVisible()).resolves.toBe(true);
@@ -79,6 +84,8 @@ describe('the web application shell', () => {
     const brand = await page.locator('.brand').boundingBox();
     const signOut = await page.getByRole('button', { name: 'تسجيل الخروج' }).boundingBox();
     expect(brand!.x).toBeGreaterThan(signOut!.x);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await screenshot(page, 'meetings-ar');
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.context().close();
   });

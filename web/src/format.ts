@@ -10,9 +10,13 @@ export function intlLocale(language: string): string {
 }
 
 export function formatDateTime(instant: string | Date, language: string, timeZone: string): string {
+  // dateStyle/timeStyle cannot be combined with timeZoneName: spell the parts out.
   return new Intl.DateTimeFormat(intlLocale(language), {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
     timeZone,
     timeZoneName: 'short',
   }).format(new Date(instant));

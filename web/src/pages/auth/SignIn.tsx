@@ -22,7 +22,12 @@ export function SignIn() {
       replace: true,
     });
   });
-  if (session.user && !signIn.busy) return <Navigate to={homeFor(session.user.roles)} replace />;
+  if (session.user && !signIn.busy) {
+    const next = params.get('next');
+    const target =
+      next && next.startsWith('/') && !next.startsWith('//') ? next : homeFor(session.user.roles);
+    return <Navigate to={target} replace />;
+  }
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void signIn.run();

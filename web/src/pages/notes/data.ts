@@ -1,0 +1,187 @@
+/**
+ * What the concept-note screens share: the API's shapes, the reference data (loaded once per
+ * language), the meetings, and small helpers for statuses, scopes and server field messages.
+ */
+import { useTranslation } from 'react-i18next';
+import { api, unwrap, type ApiError, type Locale, type Schemas, type User } from '../../api/client';
+import { useResource } from '../../hooks';
+
+export type Note = Schemas['ConceptNoteView'];
+export type NoteSummary = Schemas['ConceptNoteSummaryView'];
+export type NoteStatus = Note['status'];
+export type Scope = NonNullable<Note['scope']>;
+export type Country = Schemas['CountryView'];
+export type ThematicArea = Schemas['ThematicAreaView'];
+export type GcmObjective = Schemas['GcmObjectiveView'];
+export type Organization = Schemas['OrganizationView'];
+export type FundRules = Schemas['FundRulesDto'];
+export type Meeting = Schemas['MeetingView'];
+export type PrecheckItem = Schemas['PrecheckItemView'];
+export type Precheck = Schemas['PrecheckView'];
+export type Attachment = Schemas['AttachmentView'];
+export type Comment = Schemas['CommentView'];
+export type Revision = Schemas['RevisionView'];
+export type HistoryEntry = Schemas['HistoryEntryView'];
+export type MarkerName = 'gender' | 'humanRights' | 'childSensitivity';
+
+export const SCOPES: Scope[] = ['national', 'multi_country', 'regional', 'global'];
+export const MARKERS: MarkerName[] = ['gender', 'humanRights', 'childSensitivity'];
+export const NOTE_LANGUAGES: Locale[] = ['ar', 'en', 'es', 'fr', 'ru', 'zh'];
+export const STATUSES: NoteStatus[] = [
+  'draft',
+  'awaiting_endorsement',
+  'submitted',
+  'revision_requested',
+  'in_review',
+  'ready_for_committee',
+  'approved',
+  'funded',
+  'rejected',
+  'ineligible',
+  'removed_from_pipeline',
+  'withdrawn',
+];
+export const NARRATIVE = [
+  'beneficiaries',
+  'theoryOfChange',
+  'expectedResults',
+  'sustainability',
+  'risks',
+] as const;
+export type NarrativeField = (typeof NARRATIVE)[number];
+
+/** Statuses the team may edit in, and those the lead may withdraw from (src/concept-notes/concept-note.state.ts). */
+export const EDITABLE: NoteStatus[] = ['draft', 'revision_requested'];
+export const WITHDRAWABLE: NoteStatus[] = [
+  'draft',
+  'awaiting_endorsement',
+  'submitted',
+  'revision_requested',
+  'in_review',
+  'ready_for_committee',
+];
+/** Statuses before submission: the note targets no meeting yet. */
+export const UNSUBMITTED: NoteStatus[] = ['draft', 'awaiting_endorsement', 'revision_requested'];
+
+/** The badge class of a status (the status is always written out too: colour is never the only cue). */
+export function statusTone(status: NoteStatus): string {
+  switch (status) {
+    case 'submitted':
+    case 'in_review':
+    case 'ready_for_committee':
+    case 'approved':
+    case 'funded':
+      return 'badge ok';
+    case 'awaiting_endorsement':
+    case 'revision_requested':
+      return 'badge warn';
+    case 'rejected':
+    case 'ineligible':
+    case 'withdrawn':
+    case 'removed_from_pipeline':
+      return 'badge bad';
+    default:
+      return 'badge';
+  }
+}
+
+/** A page or limit for the API's query (typed loosely in the generated schema). */
+export const num = (value: number) => value as unknown as Schemas['Object'];
+
+/** Only the messages for exactly this field (ApiError.field also takes the fields under it). */
+export function exactField(error: ApiError | undefined, name: string): string | undefined {
+  const found = (error?.problem.errors ?? []).filter((e) => e.field === name);
+  return found.length ? found.map((e) => e.message).join('; ') : undefined;
+}
+
+export interface Reference {
+  countries: Country[];
+  areas: ThematicArea[];
+  objectives: GcmObjective[];
+  organizations: Organization[];
+  rules: FundRules;
+}
+
+const referenceCache = new Map<string, Promise<Reference>>();
+
+/** Reference data in one language, fetched once per page load. */
+export function loadReference(language: string): Promise<Reference> {
+  const cached = referenceCache.get(language);
+  if (cached) return cached;
+  const locale = (NOTE_LANGUAGES as string[]).includes(language) ? (language as Locale) : 'en';
+  const loading = Promise.all([
+    unwrap(api.GET('/api/v1/countries', { params: { query: { locale } } })),
+    unwrap(api.GET('/api/v1/thematic-areas')),
+    unwrap(api.GET('/api/v1/gcm-objectives')),
+    unwrap(api.GET('/api/v1/organizations')),
+    unwrap(api.GET('/api/v1/fund-rules')),
+  ]).then(([countries, areas, objectives, organizations, rules]) => ({
+    countries,
+    areas,
+    objectives: [...objectives].sort((a, b) => a.number - b.number),
+    organizations,
+    rules: rules.rules,
+  }));
+  loading.catch(() => referenceCache.delete(language));
+  referenceCache.set(language, loading);
+  return loading;
+}
+
+export function useReference() {
+  const { i18n } = useTranslation();
+  const language = i18n.language;
+  return useResource(() => loadReference(language), [language]);
+}
+
+/** Every meeting (a few a year: at most a handful of pages). */
+export async function loadMeetings(): Promise<Meeting[]> {
+  const all: Meeting[] = [];
+  for (let page = 1; page <= 10; page++) {
+    const answer = await unwrap(
+      api.GET('/api/v1/meetings', { params: { query: { page: num(page), limit: num(100) } } }),
+    );
+    all.push(...answer.items);
+    if (all.length >= answer.total || answer.items.length === 0) break;
+  }
+  return all;
+}
+
+/** The earliest meeting, not cancelled, whose cut-off is still ahead: where a note submitted now would go. */
+export function nextCutoff(meetings: Meeting[], now: Date): Meeting | undefined {
+  return meetings
+    .filter((m) => m.status !== 'cancelled' && new Date(m.cutoffAt).getTime() > now.getTime())
+    .sort((a, b) => new Date(a.cutoffAt).getTime() - new Date(b.cutoffAt).getTime())[0];
+}
+
+/** A list in the reader's language ("Serbia, North Macedonia"; Arabic with its own comma). */
+export function useListJoin(): (items: string[]) => string {
+  const { i18n } = useTranslation();
+  const language = i18n.language;
+  return (items) => {
+    try {
+      return new Intl.ListFormat(language, { type: 'unit', style: 'short' }).format(items);
+    } catch {
+      return items.join(', ');
+    }
+  };
+}
+
+export function countryName(reference: Reference | undefined, code: string): string {
+  return reference?.countries.find((c) => c.code === code)?.name ?? code;
+}
+
+export function organizationName(reference: Reference | undefined, code: string | null): string {
+  if (!code) return '—';
+  const found = reference?.organizations.find((o) => o.code === code);
+  return found ? `${found.code} — ${found.name}` : code;
+}
+
+/** How the signed-in user stands to a note, as far as the browser can tell (the server decides). */
+export function standing(note: Note, user: User) {
+  const lead = note.lead.id === user.id;
+  const member = lead || note.team.some((m) => m.id === user.id);
+  const secretariat = user.roles.includes('secretariat');
+  const official = user.roles.includes('resident_coordinator') || user.roles.includes('rc_office');
+  const myCountries = note.countryCodes.filter((c) => user.countryCodes.includes(c));
+  return { lead, member, secretariat, official, myCountries };
+}
