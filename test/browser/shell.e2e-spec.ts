@@ -75,9 +75,9 @@ describe('the web application shell', () => {
     });
     const page = await openPage(env);
     await signIn(page, user.email);
-    await page.waitForFunction(() => document.documentElement.dir === 'rtl');
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('ar');
-    expect(await page.evaluate(() => getComputedStyle(document.body).direction)).toBe('rtl');
+    await page.waitForFunction("document.documentElement.dir === 'rtl'");
+    expect(await page.evaluate<string>('document.documentElement.lang')).toBe('ar');
+    expect(await page.evaluate<string>('getComputedStyle(document.body).direction')).toBe('rtl');
     const nav = page.getByRole('navigation', { name: 'التنقل الرئيسي' });
     await nav.waitFor();
     // Right-to-left: the brand sits at the right edge, the sign-out at the left.
@@ -96,7 +96,7 @@ describe('the web application shell', () => {
     await signIn(page, user.email);
     await page.getByLabel('Language').selectOption('fr');
     await page.getByRole('navigation', { name: 'Navigation principale' }).waitFor();
-    await page.waitForFunction(() => document.documentElement.lang === 'fr');
+    await page.waitForFunction("document.documentElement.lang === 'fr'");
     const [row] = await env.system.dataSource.query(`SELECT locale FROM users WHERE id = $1`, [user.id]);
     expect(row.locale).toBe('fr');
     await page.goto('/profile');
