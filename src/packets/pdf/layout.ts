@@ -324,9 +324,17 @@ export class PdfLayout {
     const small = style({ size: 7.5, color: COLORS.muted });
     const half = CONTENT_WIDTH / 2 - 12;
     const top = PAGE.height - 40;
-    this.line(this.fit(this.info.header.left, small, half), small, MARGIN.left, half, top, 'left', ops);
     this.line(
-      this.fit(this.headers[number - 1] ?? this.info.header.right, small, half),
+      this.truncateToWidth(this.info.header.left, small, half),
+      small,
+      MARGIN.left,
+      half,
+      top,
+      'left',
+      ops,
+    );
+    this.line(
+      this.truncateToWidth(this.headers[number - 1] ?? this.info.header.right, small, half),
       small,
       PAGE.width - MARGIN.right - half,
       half,
@@ -338,7 +346,15 @@ export class PdfLayout {
       `${rgb(COLORS.rule)} RG 0.5 w ${num(MARGIN.left)} ${num(top - 4)} m ${num(PAGE.width - MARGIN.right)} ${num(top - 4)} l S`,
     );
     const bottom = 30;
-    this.line(this.fit(this.info.footer, small, half), small, MARGIN.left, half, bottom, 'left', ops);
+    this.line(
+      this.truncateToWidth(this.info.footer, small, half),
+      small,
+      MARGIN.left,
+      half,
+      bottom,
+      'left',
+      ops,
+    );
     this.line(
       `${number} / ${count}`,
       style({ ...small, size: 8.5 }),
@@ -351,7 +367,7 @@ export class PdfLayout {
     this.appendStream(page, ops);
   }
 
-  private fit(text: string, textStyle: TextStyle, width: number): string {
+  private truncateToWidth(text: string, textStyle: TextStyle, width: number): string {
     const key = `${textStyle.size}|${width}|${text}`;
     let fitted = this.fitted.get(key);
     if (fitted === undefined) this.fitted.set(key, (fitted = truncate(text, textStyle, width)));
