@@ -117,10 +117,10 @@ export class ConceptNoteContentDto {
   @IsIn(LOCALES)
   language?: string;
 
-  @ApiPropertyOptional({ enum: SCOPES })
+  @ApiPropertyOptional({ enum: SCOPES, nullable: true, description: 'null clears it' })
   @IsOptional()
   @IsIn(SCOPES)
-  scope?: NoteScope;
+  scope?: NoteScope | null;
 
   @ApiPropertyOptional({ type: [String], example: ['SRB', 'MKD'] })
   @IsOmittable()
@@ -131,12 +131,12 @@ export class ConceptNoteContentDto {
   @Transform(upper)
   countryCodes?: string[];
 
-  @ApiPropertyOptional({ example: 'TA2' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'TA2', description: 'null clears it' })
   @IsOptional()
   @IsString()
   @Matches(/^TA\d+$/, { message: 'must be a thematic area code such as TA2' })
   @Transform(upper)
-  primaryThematicAreaCode?: string;
+  primaryThematicAreaCode?: string | null;
 
   @ApiPropertyOptional({ type: [Number], example: [2, 7] })
   @IsOmittable()
@@ -164,6 +164,8 @@ export class ConceptNoteContentDto {
   participatingOrganizations?: ParticipatingOrganizationDto[];
 
   @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
     example: 1498000,
     description: 'The total the note states; the shares must add up to it',
   })
@@ -181,7 +183,7 @@ export class ConceptNoteContentDto {
   @Length(1, 300, { each: true })
   implementingPartners?: string[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 120 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 120 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -194,11 +196,31 @@ export class ConceptNoteContentDto {
   @Type(() => MarkersDto)
   markers?: MarkersDto;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(LONG_TEXT) beneficiaries?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(LONG_TEXT) theoryOfChange?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(LONG_TEXT) expectedResults?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(LONG_TEXT) sustainability?: string | null;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(LONG_TEXT) risks?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LONG_TEXT)
+  beneficiaries?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LONG_TEXT)
+  theoryOfChange?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LONG_TEXT)
+  expectedResults?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LONG_TEXT)
+  sustainability?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(LONG_TEXT)
+  risks?: string | null;
 }
 
 export class CreateConceptNoteDto extends ConceptNoteContentDto {

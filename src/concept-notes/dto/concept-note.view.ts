@@ -1,6 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { STATUSES, type ConceptNoteStatus } from '../concept-note.state';
-import type { FieldChange, NoteContent, PrecheckItem } from '../concept-note.rules';
+import {
+  COMPARED_FIELDS,
+  type FieldChange,
+  type NoteContent,
+  type PrecheckItem,
+} from '../concept-note.rules';
 
 class ShareView {
   @ApiProperty({ example: 'IOM' }) organizationCode!: string;
@@ -137,7 +142,7 @@ export class RevisionView {
 }
 
 export class FieldChangeView implements FieldChange {
-  @ApiProperty() field!: FieldChange['field'];
+  @ApiProperty({ type: String, enum: COMPARED_FIELDS }) field!: FieldChange['field'];
   @ApiProperty({ description: 'Value in the first revision' }) before!: unknown;
   @ApiProperty({ description: 'Value in the second revision' }) after!: unknown;
 }

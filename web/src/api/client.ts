@@ -33,12 +33,21 @@ export class ApiError extends Error {
     return this.problem.status;
   }
 
-  /** The server's message for one field (or any field under it: `markers.gender.marker`). */
+  /** The server's messages for one field (or any field under it: `markers.gender.marker`), each once. */
   field(name: string): string | undefined {
-    const match = (this.problem.errors ?? []).filter(
-      (e) => e.field === name || e.field.startsWith(`${name}.`) || e.field.startsWith(`${name}[`),
+    return this.messages(
+      (field) => field === name || field.startsWith(`${name}.`) || field.startsWith(`${name}[`),
     );
-    return match.length > 0 ? match.map((e) => e.message).join('; ') : undefined;
+  }
+
+  /** The server's messages for exactly this field (not those under it), each once. */
+  exactField(name: string): string | undefined {
+    return this.messages((field) => field === name);
+  }
+
+  private messages(about: (field: string) => boolean): string | undefined {
+    const found = (this.problem.errors ?? []).filter((e) => about(e.field)).map((e) => e.message);
+    return found.length > 0 ? [...new Set(found)].join('; ') : undefined;
   }
 }
 
@@ -122,4 +131,28 @@ export async function download(path: string, fallbackName: string): Promise<void
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export type AttachmentKind = NonNullable<
+  NonNullable<paths['/api/v1/concept-notes/{id}/attachments']['post']['parameters']['query']>['kind']
+>;
+
+/**
+ * Uploads a file to a concept note (multipart/form-data). openapi.json describes the form's file as a
+ * string; the browser sends the form itself, with its boundary. Without a file, the server says so.
+ */
+export function uploadAttachment(
+  noteId: string,
+  kind: AttachmentKind,
+  file: File | null,
+): Promise<Schemas['AttachmentView']> {
+  const form = new FormData();
+  if (file) form.append('file', file, file.name);
+  return unwrap(
+    api.POST('/api/v1/concept-notes/{id}/attachments', {
+      params: { path: { id: noteId }, query: { kind } },
+      body: {},
+      bodySerializer: () => form,
+    }),
+  );
 }

@@ -3,12 +3,17 @@ import { useSession } from '../auth/session';
 import { browserZone, formatCountdown, formatDateTime, formatMoney } from '../format';
 import { useNow } from '../hooks';
 
+/** The reader's time zone: their profile's, or the browser's before they have one. */
+export function useZone(): string {
+  const { user } = useSession();
+  return user?.timeZone ?? browserZone();
+}
+
 /** An instant in the reader's zone (and, for meetings and cut-offs, in the meeting's zone too). */
 export function DateTime({ value, meetingZone }: { value: string | null | undefined; meetingZone?: string }) {
   const { i18n, t } = useTranslation();
-  const { user } = useSession();
+  const zone = useZone();
   if (!value) return <>—</>;
-  const zone = user?.timeZone ?? browserZone();
   const mine = formatDateTime(value, i18n.language, zone);
   return (
     <time dateTime={value}>

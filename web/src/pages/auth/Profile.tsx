@@ -3,14 +3,12 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Locale } from '../../api/client';
 import { useUser, useSession } from '../../auth/session';
 import { Field } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { Page } from '../../components/Page';
 import { ProblemBanner } from '../../components/Problem';
+import { TIME_ZONES } from '../../format';
 import { useAction } from '../../hooks';
 import { changeLanguage, LANGUAGE_NAMES, LANGUAGES } from '../../i18n';
-
-const ZONES: string[] = (Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf(
-  'timeZone',
-);
 
 export function Profile() {
   const { t } = useTranslation(['auth', 'common']);
@@ -67,7 +65,7 @@ export function Profile() {
         </Field>
         <Field label={t('profile.timeZone')} error={save.error?.field('timeZone')}>
           <select value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
-            {(ZONES.includes(timeZone) ? ZONES : [timeZone, ...ZONES]).map((z) => (
+            {(TIME_ZONES.includes(timeZone) ? TIME_ZONES : [timeZone, ...TIME_ZONES]).map((z) => (
               <option key={z} value={z}>
                 {z}
               </option>
@@ -77,11 +75,7 @@ export function Profile() {
         <button type="submit" className="primary" disabled={save.busy}>
           {t('common:save')}
         </button>
-        {saved ? (
-          <p className="notice" role="status">
-            {t('profile.saved')}
-          </p>
-        ) : null}
+        {saved ? <Notice>{t('profile.saved')}</Notice> : null}
       </form>
     </Page>
   );

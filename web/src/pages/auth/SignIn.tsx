@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { useSession } from '../../auth/session';
 import { Field } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { Page } from '../../components/Page';
 import { ProblemBanner } from '../../components/Problem';
 import { useAction } from '../../hooks';
@@ -35,11 +36,7 @@ export function SignIn() {
   return (
     <Page title={t('signIn.title')}>
       <form className="narrow" onSubmit={submit} noValidate>
-        {session.ended === 'expired' ? (
-          <p className="notice" role="status">
-            {t('signIn.expired')}
-          </p>
-        ) : null}
+        {session.ended === 'expired' ? <Notice>{t('signIn.expired')}</Notice> : null}
         <ProblemBanner error={signIn.error} shown={['email', 'password']} />
         <Field label={t('signIn.email')} error={signIn.error?.field('email')} required>
           <input

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
+import { NoteStatusBadge } from '../../components/Badge';
 import { Field } from '../../components/Field';
 import { Section } from '../../components/Page';
 import { Loaded, ProblemBanner } from '../../components/Problem';
@@ -10,8 +11,6 @@ import { formatNumber } from '../../format';
 import { useAction, useResource } from '../../hooks';
 import {
   DecisionStatusBadge,
-  n,
-  NoteStatusBadge,
   noteName,
   type AgendaItem,
   type AgendaView,
@@ -413,7 +412,7 @@ export function LateException({ view, onAdded }: { view: AgendaView; onAdded: ()
   const candidates = useResource(async () => {
     const pages = await Promise.all(
       CANDIDATE_STATUSES.map((status) =>
-        unwrap(api.GET('/api/v1/concept-notes', { params: { query: { status, limit: n(100) } } })),
+        unwrap(api.GET('/api/v1/concept-notes', { params: { query: { status, limit: 100 } } })),
       ),
     );
     return pages.flatMap((p) => p.items);

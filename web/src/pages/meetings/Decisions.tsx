@@ -1,15 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, download, unwrap, type Schemas } from '../../api/client';
+import { api, unwrap, type Schemas } from '../../api/client';
+import { ExportButtons } from '../../components/ExportButtons';
 import { Field, FieldSet } from '../../components/Field';
 import { Section } from '../../components/Page';
 import { ProblemBanner } from '../../components/Problem';
-import { Money } from '../../components/Time';
+import { DateTime, Money, useZone } from '../../components/Time';
+import { calendarDay } from '../../format';
 import { useAction, useResource } from '../../hooks';
 import {
   DecisionStatusBadge,
-  monthsFromToday,
   newKey,
   decidedName,
   OUTCOMES,
@@ -17,7 +18,6 @@ import {
   type Decision,
   type Meeting,
   type Outcome,
-  When,
 } from './parts';
 
 const FORM_FIELDS = [
@@ -62,9 +62,6 @@ export function DecisionsSection({
     setReleased(answer.released.length);
     onChanged();
   });
-  const exportAs = useAction((format: 'csv' | 'xlsx') =>
-    download(`/api/v1/meetings/${meeting.id}/decisions?format=${format}`, `decisions.${format}`),
-  );
   const drafts = decisions.filter((d) => d.status === 'draft');
   const shown = manage ? decisions : decisions.filter((d) => d.status === 'released');
   const deciding =
@@ -109,15 +106,12 @@ export function DecisionsSection({
               </span>
             ) : null}
           </div>
-          <ProblemBanner error={exportAs.error} />
-          <div className="actions">
-            <button type="button" onClick={() => void exportAs.run('csv')} disabled={exportAs.busy}>
-              {t('decisions.exportCsv')}
-            </button>
-            <button type="button" onClick={() => void exportAs.run('xlsx')} disabled={exportAs.busy}>
-              {t('decisions.exportXlsx')}
-            </button>
-          </div>
+          <ExportButtons
+            path={`/api/v1/meetings/${meeting.id}/decisions`}
+            name="decisions"
+            csv={t('decisions.exportCsv')}
+            xlsx={t('decisions.exportXlsx')}
+          />
         </>
       ) : null}
     </Section>
@@ -203,7 +197,9 @@ function DecisionForm({
   const [total, setTotal] = useState('');
   const [perOrganization, setPerOrganization] = useState(false);
   const [amounts, setAmounts] = useState<Record<string, string>>({});
-  const [dueOn, setDueOn] = useState(() => monthsFromToday(6));
+  const zone = useZone();
+  // Six months from today by default (in the reader's zone).
+  const [dueOn, setDueOn] = useState(() => calendarDay(new Date(), zone, { months: 6 }));
   const [override, setOverride] = useState('');
   const [points, setPoints] = useState('');
   const [saved, setSaved] = useState<string>();
@@ -462,7 +458,7 @@ function DecisionTable({
                   <DecisionStatusBadge status={d.status} />
                   {d.releasedAt ? (
                     <span className="zone-line muted">
-                      <When value={d.releasedAt} />
+                      <DateTime value={d.releasedAt} />
                     </span>
                   ) : null}
                   {manage ? (

@@ -3,24 +3,16 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { useSession } from '../../auth/session';
+import { NoteStatusBadge } from '../../components/Badge';
 import { Field } from '../../components/Field';
 import { Page, Section } from '../../components/Page';
 import { Loaded, ProblemBanner } from '../../components/Problem';
-import { Countdown, Money } from '../../components/Time';
+import { Countdown, DateTime, Money } from '../../components/Time';
 import { useAction, useResource } from '../../hooks';
 import { AgendaSection, LateException } from './Agenda';
 import { DecisionsSection } from './Decisions';
 import { PacketSection } from './Packet';
-import {
-  loadDecisions,
-  MeetingStatusBadge,
-  n,
-  NoteStatusBadge,
-  noteName,
-  When,
-  ZoneTimes,
-  type Meeting,
-} from './parts';
+import { loadDecisions, MeetingStatusBadge, noteName, ZoneTimes, type Meeting } from './parts';
 import './meetings.css';
 
 /**
@@ -262,7 +254,7 @@ function TargetedNotes({ meetingId }: { meetingId: string }) {
     () =>
       unwrap(
         api.GET('/api/v1/concept-notes', {
-          params: { query: { meeting: meetingId, limit: n(100) } },
+          params: { query: { meeting: meetingId, limit: 100 } },
         }),
       ),
     [meetingId],
@@ -301,7 +293,7 @@ function TargetedNotes({ meetingId }: { meetingId: string }) {
                       </td>
                       <td>{note.primaryThematicAreaCode ?? '—'}</td>
                       <td>
-                        <When value={note.submittedAt} />
+                        <DateTime value={note.submittedAt} />
                       </td>
                       <td className="num">
                         <Money value={note.totalBudgetUsd} />

@@ -5,14 +5,11 @@ import { api, unwrap, type ApiError, type Schemas } from '../../api/client';
 import { Field } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { Loaded, ProblemBanner } from '../../components/Problem';
-import { Countdown, Money } from '../../components/Time';
+import { Countdown, Money, useZone } from '../../components/Time';
+import { TIME_ZONES } from '../../format';
 import { useAction, useResource } from '../../hooks';
-import { KINDS, newKey, useZone, ZoneTimes, type Meeting, type MeetingKind } from './parts';
+import { KINDS, newKey, ZoneTimes, type Meeting, type MeetingKind } from './parts';
 import './meetings.css';
-
-const ZONES: string[] = (Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf(
-  'timeZone',
-);
 
 const FIELDS = ['title', 'kind', 'startsLocal', 'timeZone', 'location', 'envelopeUsd'];
 
@@ -55,7 +52,7 @@ function MeetingFields({
 }) {
   const { t } = useTranslation(['meetings', 'common']);
   const set = <K extends keyof Values>(key: K, value: Values[K]) => onChange({ ...values, [key]: value });
-  const zones = ZONES.includes(values.timeZone) ? ZONES : [values.timeZone, ...ZONES];
+  const zones = TIME_ZONES.includes(values.timeZone) ? TIME_ZONES : [values.timeZone, ...TIME_ZONES];
   return (
     <>
       <Field label={t('fields.title')} error={error?.field('title')} required>
@@ -138,7 +135,7 @@ export function NewMeeting() {
     title: '',
     kind: 'in_person',
     startsLocal: '',
-    timeZone: ZONES.includes(zone) ? zone : 'Europe/Zurich',
+    timeZone: TIME_ZONES.includes(zone) ? zone : 'Europe/Zurich',
     location: '',
     envelopeUsd: '',
   });

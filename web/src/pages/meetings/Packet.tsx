@@ -3,9 +3,10 @@ import { useTranslation } from 'react-i18next';
 import { api, download, unwrap } from '../../api/client';
 import { Section } from '../../components/Page';
 import { ProblemBanner } from '../../components/Problem';
+import { DateTime } from '../../components/Time';
 import { formatNumber } from '../../format';
 import { useAction, useResource } from '../../hooks';
-import { PacketStatusBadge, When, type Meeting, type Packet } from './parts';
+import { PacketStatusBadge, type Meeting, type Packet } from './parts';
 
 const RENDERING = ['queued', 'rendering'];
 
@@ -137,10 +138,10 @@ export function PacketSection({ meeting, manage }: { meeting: Meeting; manage: b
                     <PacketStatusBadge status={p.status} />
                   </td>
                   <td>
-                    <When value={p.createdAt} />
+                    <DateTime value={p.createdAt} />
                   </td>
                   <td>
-                    <When value={p.renderedAt} />
+                    <DateTime value={p.renderedAt} />
                   </td>
                   <td className="num">{p.items}</td>
                   <td className="num">{p.pageCount ?? '—'}</td>

@@ -4,8 +4,9 @@
  */
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
-import { useSession } from '../../auth/session';
-import { browserZone, intlLocale } from '../../format';
+import { Badge, type Tone } from '../../components/Badge';
+import { useZone } from '../../components/Time';
+import { formatWallClock } from '../../format';
 
 export type Meeting = Schemas['MeetingView'];
 export type MeetingKind = Meeting['kind'];
@@ -21,18 +22,11 @@ export type ReviewSummary = Schemas['ReviewSummaryView'];
 export const KINDS: MeetingKind[] = ['in_person', 'virtual', 'written_procedure'];
 export const OUTCOMES: Outcome[] = ['approved', 'funded', 'revision_requested', 'rejected', 'deferred'];
 
-/** The generated client types `page` and `limit` as an empty object (an OpenAPI quirk); they are numbers. */
-export function n(value: number): Schemas['Object'] {
-  return value as unknown as Schemas['Object'];
-}
-
 /** Every meeting, page by page (the API gives at most 100 at a time). */
 export async function loadAllMeetings(): Promise<Meeting[]> {
   const all: Meeting[] = [];
   for (let page = 1; page <= 20; page++) {
-    const answer = await unwrap(
-      api.GET('/api/v1/meetings', { params: { query: { page: n(page), limit: n(100) } } }),
-    );
+    const answer = await unwrap(api.GET('/api/v1/meetings', { params: { query: { page, limit: 100 } } }));
     all.push(...answer.items);
     if (all.length >= answer.total || answer.items.length === 0) break;
   }
@@ -47,7 +41,7 @@ export async function loadDecisions(meetingId: string, released = false): Promis
       api.GET('/api/v1/meetings/{id}/decisions', {
         params: {
           path: { id: meetingId },
-          query: { page: n(page), limit: n(100), ...(released ? { status: 'released' as const } : {}) },
+          query: { page, limit: 100, ...(released ? { status: 'released' as const } : {}) },
         },
       }),
     );
@@ -67,24 +61,10 @@ export function decidedName(decision: { referenceCode: string | null; noteTitle:
   return decision.referenceCode ?? decision.noteTitle;
 }
 
-export function useZone(): string {
-  const { user } = useSession();
-  return user?.timeZone ?? browserZone();
-}
-
-/** A wall-clock date and time in a zone, without a zone name (the screens name the zone themselves). */
-export function formatWall(instant: string, language: string, zone: string): string {
-  return new Intl.DateTimeFormat(intlLocale(language), {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone: zone,
-  }).format(new Date(instant));
-}
-
 /** A local date-time as the API writes it (2027-01-27T10:00), formatted as it reads on a wall clock there. */
-export function formatLocal(local: string, language: string): string {
+function formatLocal(local: string, language: string): string {
   const [date, time = '00:00'] = local.split('T');
-  return formatWall(`${date}T${time.slice(0, 5)}:00.000Z`, language, 'UTC');
+  return formatWallClock(`${date}T${time.slice(0, 5)}:00.000Z`, language, 'UTC');
 }
 
 /**
@@ -94,7 +74,7 @@ export function formatLocal(local: string, language: string): string {
 export function ZoneTimes({ value, zone, local }: { value: string; zone: string; local?: string }) {
   const { t, i18n } = useTranslation('meetings');
   const mine = useZone();
-  const meetingTime = local ? formatLocal(local, i18n.language) : formatWall(value, i18n.language, zone);
+  const meetingTime = local ? formatLocal(local, i18n.language) : formatWallClock(value, i18n.language, zone);
   if (mine === zone) {
     return (
       <time dateTime={value} className="zone-times">
@@ -106,28 +86,13 @@ export function ZoneTimes({ value, zone, local }: { value: string; zone: string;
     <time dateTime={value} className="zone-times">
       <span className="zone-line">{t('time.meeting', { time: meetingTime, zone })}</span>
       <span className="zone-line muted">
-        {t('time.yours', { time: formatWall(value, i18n.language, mine), zone: mine })}
+        {t('time.yours', { time: formatWallClock(value, i18n.language, mine), zone: mine })}
       </span>
     </time>
   );
 }
 
-/**
- * An instant in the reader's zone, the zone named. (Not the shared DateTime: its formatter combines
- * dateStyle with timeZoneName, which Chromium refuses with a RangeError.)
- */
-export function When({ value }: { value: string | null | undefined }) {
-  const { i18n } = useTranslation('meetings');
-  const mine = useZone();
-  if (!value) return <>—</>;
-  return (
-    <time dateTime={value}>
-      {formatWall(value, i18n.language, mine)} ({mine})
-    </time>
-  );
-}
-
-const MEETING_BADGE: Record<MeetingStatus, string> = {
+const MEETING_TONE: Record<MeetingStatus, Tone> = {
   scheduled: '',
   agenda_closed: 'warn',
   held: 'ok',
@@ -136,33 +101,17 @@ const MEETING_BADGE: Record<MeetingStatus, string> = {
 
 export function MeetingStatusBadge({ status }: { status: MeetingStatus }) {
   const { t } = useTranslation('common');
-  return <span className={`badge ${MEETING_BADGE[status]}`}>{t(`meetingStatus.${status}`)}</span>;
+  return <Badge tone={MEETING_TONE[status]}>{t(`meetingStatus.${status}`)}</Badge>;
 }
 
-const NOTE_BADGE: Record<string, string> = {
-  ready_for_committee: 'ok',
-  approved: 'ok',
-  funded: 'ok',
-  rejected: 'bad',
-  ineligible: 'bad',
-  withdrawn: 'bad',
-  removed_from_pipeline: 'bad',
-  revision_requested: 'warn',
-};
-
-export function NoteStatusBadge({ status }: { status: string }) {
-  const { t } = useTranslation('common');
-  return <span className={`badge ${NOTE_BADGE[status] ?? ''}`}>{t(`status.${status}`)}</span>;
-}
-
-const DECISION_BADGE: Record<Decision['status'], string> = { draft: 'warn', released: 'ok', superseded: '' };
+const DECISION_TONE: Record<Decision['status'], Tone> = { draft: 'warn', released: 'ok', superseded: '' };
 
 export function DecisionStatusBadge({ status }: { status: Decision['status'] }) {
   const { t } = useTranslation('meetings');
-  return <span className={`badge ${DECISION_BADGE[status]}`}>{t(`decisionStatus.${status}`)}</span>;
+  return <Badge tone={DECISION_TONE[status]}>{t(`decisionStatus.${status}`)}</Badge>;
 }
 
-const PACKET_BADGE: Record<string, string> = {
+const PACKET_TONE: Record<string, Tone> = {
   queued: 'warn',
   rendering: 'warn',
   ready: 'ok',
@@ -171,14 +120,7 @@ const PACKET_BADGE: Record<string, string> = {
 
 export function PacketStatusBadge({ status }: { status: string }) {
   const { t } = useTranslation('meetings');
-  return <span className={`badge ${PACKET_BADGE[status] ?? ''}`}>{t(`packetStatus.${status}`)}</span>;
-}
-
-/** The date six months from today, as a date input takes it (a default for the full-programme date). */
-export function monthsFromToday(months: number): string {
-  const date = new Date();
-  date.setMonth(date.getMonth() + months);
-  return date.toISOString().slice(0, 10);
+  return <Badge tone={PACKET_TONE[status] ?? ''}>{t(`packetStatus.${status}`)}</Badge>;
 }
 
 /** A fresh Idempotency-Key for one creation. */

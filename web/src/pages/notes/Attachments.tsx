@@ -1,15 +1,14 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, download, unwrap } from '../../api/client';
+import { api, download, unwrap, uploadAttachment, type AttachmentKind } from '../../api/client';
 import { useUser } from '../../auth/session';
 import { Field } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { Loaded, ProblemBanner } from '../../components/Problem';
 import { DateTime } from '../../components/Time';
 import { useAction, useResource } from '../../hooks';
 import { formatNumber } from '../../format';
 import { EDITABLE, standing, type Attachment, type Note } from './data';
-
-type Kind = 'template' | 'annex' | 'endorsement_letter';
 
 function size(bytes: number, language: string): string {
   if (bytes >= 1024 * 1024) return `${formatNumber(bytes / (1024 * 1024), language)} MB`;
@@ -117,23 +116,16 @@ function Upload({
   onUploaded: () => void;
 }) {
   const { t } = useTranslation('notes');
-  const kinds: Kind[] = [
-    ...(team ? (['template', 'annex'] as Kind[]) : []),
-    ...(secretariat ? (['endorsement_letter'] as Kind[]) : []),
+  const kinds: AttachmentKind[] = [
+    ...(team ? (['template', 'annex'] as AttachmentKind[]) : []),
+    ...(secretariat ? (['endorsement_letter'] as AttachmentKind[]) : []),
   ];
-  const [kind, setKind] = useState<Kind>(kinds[0] ?? 'annex');
+  const [kind, setKind] = useState<AttachmentKind>(kinds[0] ?? 'annex');
   const [file, setFile] = useState<File | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const upload = useAction(async () => {
-    const form = new FormData();
-    if (file) form.append('file', file, file.name);
-    const saved = await unwrap(
-      api.POST('/api/v1/concept-notes/{id}/attachments', {
-        params: { path: { id: note.id }, query: { kind } },
-        body: form as unknown as { file?: string },
-      }),
-    );
+    const saved = await uploadAttachment(note.id, kind, file);
     setDone(saved.filename);
     setFile(null);
     if (input.current) input.current.value = '';
@@ -149,7 +141,7 @@ function Upload({
       <h3>{t('attachments.uploadTitle')}</h3>
       <ProblemBanner error={upload.error} shown={['file', 'kind']} />
       <Field label={t('attachments.kindLabel')} error={upload.error?.field('kind')} required>
-        <select value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+        <select value={kind} onChange={(e) => setKind(e.target.value as AttachmentKind)}>
           {kinds.map((k) => (
             <option key={k} value={k}>
               {t(`attachments.kinds.${k}`)}
@@ -175,11 +167,7 @@ function Upload({
           </span>
         ) : null}
       </div>
-      {done ? (
-        <p className="notice" role="status">
-          {t('attachments.done', { name: done })}
-        </p>
-      ) : null}
+      {done ? <Notice>{t('attachments.done', { name: done })}</Notice> : null}
     </form>
   );
 }

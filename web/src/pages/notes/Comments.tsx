@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { useUser } from '../../auth/session';
 import { Field } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { Loaded, ProblemBanner } from '../../components/Problem';
 import { DateTime } from '../../components/Time';
 import { useAction, useResource } from '../../hooks';
@@ -201,11 +202,7 @@ function NewComment({
   return (
     <form onSubmit={submit} noValidate className="notes-new-comment">
       <h3>{t('comments.newTitle')}</h3>
-      {posted ? (
-        <p className="notice" role="status">
-          {t('comments.posted')}
-        </p>
-      ) : null}
+      {posted ? <Notice>{t('comments.posted')}</Notice> : null}
       <ProblemBanner error={post.error} shown={['body', 'visibility', 'needsAnswer', 'replyBy']} />
       <Field label={t('comments.body')} error={post.error?.field('body')} required>
         <textarea value={body} onChange={(e) => setBody(e.target.value)} />

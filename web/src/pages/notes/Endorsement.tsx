@@ -2,29 +2,20 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type ApiError } from '../../api/client';
 import { useUser } from '../../auth/session';
+import { Badge, ENDORSEMENT_TONE } from '../../components/Badge';
 import { Field } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { ProblemBanner } from '../../components/Problem';
 import { DateTime } from '../../components/Time';
+import { useCountryNames } from '../../countries';
 import { useAction } from '../../hooks';
-import {
-  countryName,
-  EDITABLE,
-  useListJoin,
-  standing,
-  type Note,
-  type PrecheckItem,
-  type Reference,
-} from './data';
+import { EDITABLE, useListJoin, standing, type Note, type PrecheckItem, type Reference } from './data';
 import { CheckList, PrecheckPanel } from './Precheck';
 
 /** The failed checks a 422 refusal of the endorsement request (or submission) carries. */
 function refusedChecks(error: ApiError | undefined): PrecheckItem[] {
   const blocking = (error?.problem as { blocking?: unknown } | undefined)?.blocking;
   return Array.isArray(blocking) ? (blocking as PrecheckItem[]) : [];
-}
-
-function stateTone(state: string): string {
-  return state === 'endorsed' ? 'badge ok' : state === 'returned' ? 'badge bad' : 'badge warn';
 }
 
 export function EndorsementTab({
@@ -82,11 +73,7 @@ export function EndorsementTab({
               ? t('endorsement.focalRoute')
               : t('endorsement.noScope')}
         </p>
-        {message ? (
-          <p className="notice" role="status">
-            {message}
-          </p>
-        ) : null}
+        {message ? <Notice>{message}</Notice> : null}
         {/* A 422 refusal lists the failed checks (the server's reasons, one by one); any other refusal, its message. */}
         {blocking.length ? null : <ProblemBanner error={act.error} />}
         {blocking.length ? (
@@ -158,7 +145,7 @@ export function EndorsementTab({
           </>
         ) : null}
 
-        {countryRoute ? <CountryTable note={note} reference={reference} /> : null}
+        {countryRoute ? <CountryTable note={note} /> : null}
       </section>
 
       {EDITABLE.includes(note.status) && (me.member || me.secretariat) ? (
@@ -172,8 +159,9 @@ export function EndorsementTab({
   );
 }
 
-export function CountryTable({ note, reference }: { note: Note; reference: Reference | undefined }) {
+export function CountryTable({ note }: { note: Note }) {
   const { t } = useTranslation('notes');
+  const countryName = useCountryNames();
   // Before endorsement is asked for, every country is trivially pending: nothing to show yet.
   if (note.endorsements.length === 0) return null;
   if (EDITABLE.includes(note.status) && note.endorsements.every((e) => e.state === 'pending')) return null;
@@ -196,9 +184,9 @@ export function CountryTable({ note, reference }: { note: Note; reference: Refer
         <tbody>
           {note.endorsements.map((e) => (
             <tr key={e.countryCode}>
-              <th scope="row">{countryName(reference, e.countryCode)}</th>
+              <th scope="row">{countryName(e.countryCode)}</th>
               <td>
-                <span className={stateTone(e.state)}>{t(`endorsement.state.${e.state}`)}</span>
+                <Badge tone={ENDORSEMENT_TONE[e.state]}>{t(`endorsement.state.${e.state}`)}</Badge>
                 {e.kind && e.kind !== 'resident_coordinator' ? (
                   <span className="muted"> ({t(`endorsement.kind.${e.kind}`)})</span>
                 ) : null}
@@ -221,13 +209,11 @@ export function CountryTable({ note, reference }: { note: Note; reference: Refer
  */
 export function RcDecisionPanel({
   note,
-  reference,
   onChanged,
   message,
   onMessage,
 }: {
   note: Note;
-  reference: Reference | undefined;
   onChanged: () => void;
   message: string | null;
   onMessage: (message: string | null) => void;
@@ -245,7 +231,8 @@ export function RcDecisionPanel({
   // An acting RC (under a delegation) may cover countries that are not in their own profile.
   const canDecide = awaiting && !decided && (pendingMine.length > 0 || me.myCountries.length === 0);
   const join = useListJoin();
-  const names = (codes: string[]) => join(codes.map((c) => countryName(reference, c)));
+  const countryName = useCountryNames();
+  const names = (codes: string[]) => join(codes.map(countryName));
 
   const decide = useAction(async (decision: 'endorse' | 'return') => {
     const answer = await unwrap(
@@ -282,11 +269,7 @@ export function RcDecisionPanel({
   return (
     <section className="card notes-rc" aria-labelledby="rc-title">
       <h2 id="rc-title">{t('rc.title')}</h2>
-      {message ? (
-        <p className="notice" role="status">
-          {message}
-        </p>
-      ) : null}
+      {message ? <Notice>{message}</Notice> : null}
       <ProblemBanner error={withdraw.error} />
       {canDecide ? (
         <form onSubmit={submit} noValidate className="narrow">
@@ -330,7 +313,7 @@ export function RcDecisionPanel({
           </button>
         </div>
       ) : null}
-      {awaiting ? <CountryTable note={note} reference={reference} /> : null}
+      {awaiting ? <CountryTable note={note} /> : null}
     </section>
   );
 }

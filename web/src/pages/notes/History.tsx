@@ -2,8 +2,9 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { Loaded } from '../../components/Problem';
 import { DateTime } from '../../components/Time';
+import { useCountryNames } from '../../countries';
 import { useResource } from '../../hooks';
-import { countryName, useListJoin, useReference, type HistoryEntry, type Note } from './data';
+import { useListJoin, type HistoryEntry, type Note } from './data';
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return '—';
@@ -63,7 +64,7 @@ export function HistoryTab({ note }: { note: Note }) {
 
 function Details({ entry }: { entry: HistoryEntry }) {
   const { t } = useTranslation(['notes', 'common']);
-  const reference = useReference();
+  const countryName = useCountryNames();
   const join = useListJoin();
   const details = entry.details as Record<string, unknown> | null;
   if (!details || Object.keys(details).length === 0) return <>—</>;
@@ -85,7 +86,7 @@ function Details({ entry }: { entry: HistoryEntry }) {
             {key === 'status' && typeof value === 'string'
               ? t(`common:status.${value}`, { defaultValue: value })
               : key === 'countryCodes' && Array.isArray(value)
-                ? join(value.map((c) => countryName(reference.data, String(c))))
+                ? join(value.map((c) => countryName(String(c))))
                 : show(value)}
           </dd>
         </div>

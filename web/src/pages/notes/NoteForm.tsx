@@ -4,6 +4,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { api, unwrap, type Locale, type Schemas } from '../../api/client';
 import { useUser } from '../../auth/session';
 import { Field, FieldSet } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { Page } from '../../components/Page';
 import { Loaded, ProblemBanner } from '../../components/Problem';
 import { Money } from '../../components/Time';
@@ -11,7 +12,6 @@ import { useAction, useResource } from '../../hooks';
 import { LANGUAGE_NAMES } from '../../i18n';
 import {
   EDITABLE,
-  exactField,
   MARKERS,
   NARRATIVE,
   NOTE_LANGUAGES,
@@ -146,13 +146,21 @@ function sentRows(form: FormState): number[] {
     .filter((i) => i >= 0);
 }
 
+/**
+ * What the form sends: an organization's amount left empty goes as null, so the server's message
+ * shows next to it (the API types the amount as a number).
+ */
+type NoteBody = Omit<Schemas['CreateConceptNoteDto'], 'participatingOrganizations'> & {
+  participatingOrganizations?: { organizationCode: string; directCostsUsd: number | null }[];
+};
+
 /** The body the API takes (its validation messages come back by field). */
-function toBody(form: FormState) {
+function toBody(form: FormState): Schemas['CreateConceptNoteDto'] {
   const marker = (name: MarkerName) => ({
     marker: amount(form.markers[name].marker),
     justification: form.markers[name].justification,
   });
-  const body = {
+  const body: NoteBody = {
     title: form.title,
     summary: form.summary,
     summaryEn: form.language === 'en' ? null : form.summaryEn,
@@ -183,7 +191,7 @@ function toBody(form: FormState) {
     sustainability: form.sustainability,
     risks: form.risks,
   };
-  return body as unknown as Schemas['CreateConceptNoteDto'];
+  return body as Schemas['CreateConceptNoteDto'];
 }
 
 /** `/concept-notes/new` */
@@ -297,11 +305,7 @@ function NoteForm({
 
   return (
     <form onSubmit={submit} noValidate className="notes-form">
-      {justSaved && !dirty && !save.busy && !error ? (
-        <p className="notice" role="status">
-          {t('form.saved')}
-        </p>
-      ) : null}
+      {justSaved && !dirty && !save.busy && !error ? <Notice>{t('form.saved')}</Notice> : null}
       {stale ? (
         <div className="warning" role="alert">
           <p>{t('form.stale')}</p>
@@ -429,7 +433,7 @@ function NoteForm({
         </Field>
         <FieldSet
           legend={t('fields.participatingOrganizations')}
-          error={exactField(error, 'participatingOrganizations')}
+          error={error?.exactField('participatingOrganizations')}
         >
           <p className="field-hint">
             {t('form.participatingHint', { rate: Math.round(rate * 10000) / 100 })}
@@ -587,7 +591,7 @@ function NoteForm({
           })}
         </p>
         {MARKERS.map((name) => (
-          <FieldSet key={name} legend={t(`marker.${name}`)} error={exactField(error, `markers.${name}`)}>
+          <FieldSet key={name} legend={t(`marker.${name}`)} error={error?.exactField(`markers.${name}`)}>
             <Field
               label={t(`form.markerScore.${name}`)}
               error={error?.field(`markers.${name}.marker`)}

@@ -1,20 +1,21 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api, download, unwrap } from '../../api/client';
+import { api, unwrap } from '../../api/client';
 import { useSession } from '../../auth/session';
+import { NoteStatusBadge } from '../../components/Badge';
+import { ExportButtons } from '../../components/ExportButtons';
 import { Field } from '../../components/Field';
 import { Page } from '../../components/Page';
+import { Pager } from '../../components/Pager';
 import { Loaded, ProblemBanner } from '../../components/Problem';
 import { Countdown, DateTime } from '../../components/Time';
-import { useAction, useNow, useResource } from '../../hooks';
+import { useCountryNames } from '../../countries';
+import { useNow, useResource } from '../../hooks';
 import {
-  countryName,
   loadMeetings,
   nextCutoff,
-  num,
   STATUSES,
-  statusTone,
   UNSUBMITTED,
   useListJoin,
   useReference,
@@ -56,8 +57,8 @@ export function NoteList() {
           params: {
             query: {
               ...(apiQuery(applied) as { status?: NoteStatus }),
-              page: num(page),
-              limit: num(LIMIT),
+              page,
+              limit: LIMIT,
             },
           },
         }),
@@ -66,10 +67,6 @@ export function NoteList() {
   );
   const mine = hasRole('applicant') && !hasRole('secretariat', 'admin', 'resident_coordinator', 'rc_office');
   const exporter = hasRole('secretariat', 'admin');
-  const exporting = useAction(async (format: 'csv' | 'xlsx') => {
-    const query = new URLSearchParams({ ...apiQuery(applied), format });
-    await download(`/api/v1/concept-notes?${query.toString()}`, `concept-notes.${format}`);
-  });
 
   const apply = (filters: Filters) => {
     const next = new URLSearchParams();
@@ -93,19 +90,17 @@ export function NoteList() {
             </Link>
           ) : null}
           {exporter ? (
-            <>
-              <button type="button" onClick={() => void exporting.run('csv')} disabled={exporting.busy}>
-                {t('list.exportCsv')}
-              </button>
-              <button type="button" onClick={() => void exporting.run('xlsx')} disabled={exporting.busy}>
-                {t('list.exportXlsx')}
-              </button>
-            </>
+            <ExportButtons
+              path="/api/v1/concept-notes"
+              params={apiQuery(applied)}
+              name="concept-notes"
+              csv={t('list.exportCsv')}
+              xlsx={t('list.exportXlsx')}
+            />
           ) : null}
         </>
       }
     >
-      <ProblemBanner error={exporting.error} />
       <FilterForm
         key={params.toString()}
         initial={applied}
@@ -125,13 +120,18 @@ export function NoteList() {
             ) : (
               <NoteTable
                 items={answer.items}
-                reference={reference.data}
                 meetings={meetings.data ?? []}
                 showLead={!mine}
                 total={answer.total}
               />
             )}
-            <Pager page={page} total={answer.total} limit={LIMIT} onPage={goTo} />
+            <Pager
+              label={t('list.pagination')}
+              page={page}
+              total={answer.total}
+              limit={LIMIT}
+              onPage={goTo}
+            />
           </>
         )}
       </Loaded>
@@ -252,13 +252,11 @@ function FilterForm({
 
 function NoteTable({
   items,
-  reference,
   meetings,
   showLead,
   total,
 }: {
   items: NoteSummary[];
-  reference: Reference | undefined;
   meetings: Meeting[];
   showLead: boolean;
   total: number;
@@ -267,6 +265,7 @@ function NoteTable({
   const now = useNow();
   const upcoming = nextCutoff(meetings, now);
   const join = useListJoin();
+  const countryName = useCountryNames();
   return (
     <div className="table-wrap">
       <table>
@@ -298,9 +297,9 @@ function NoteTable({
                   <Link to={`/concept-notes/${note.id}`}>{note.title}</Link>
                 </td>
                 <td>
-                  <span className={statusTone(note.status)}>{t(`common:status.${note.status}`)}</span>
+                  <NoteStatusBadge status={note.status} />
                 </td>
-                <td>{join(note.countryCodes.map((c) => countryName(reference, c))) || '—'}</td>
+                <td>{join(note.countryCodes.map(countryName)) || '—'}</td>
                 {showLead ? <td>{note.leadName}</td> : null}
                 <td>
                   {target ? (
@@ -331,32 +330,5 @@ function NoteTable({
         </tbody>
       </table>
     </div>
-  );
-}
-
-export function Pager({
-  page,
-  total,
-  limit,
-  onPage,
-}: {
-  page: number;
-  total: number;
-  limit: number;
-  onPage: (page: number) => void;
-}) {
-  const { t } = useTranslation('common');
-  const pages = Math.max(1, Math.ceil(total / limit));
-  if (pages <= 1 && page <= 1) return null;
-  return (
-    <nav className="actions" aria-label={t('notes:list.pagination')}>
-      <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)}>
-        {t('previous')}
-      </button>
-      <span>{t('pageOf', { page, pages })}</span>
-      <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)}>
-        {t('next')}
-      </button>
-    </nav>
   );
 }

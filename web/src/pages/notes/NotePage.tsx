@@ -3,20 +3,21 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams, useSearchParams } from 'react-router';
 import { api, download, unwrap, type ApiError } from '../../api/client';
 import { useUser } from '../../auth/session';
+import { NoteStatusBadge } from '../../components/Badge';
 import { Page } from '../../components/Page';
 import { Loaded, ProblemBanner } from '../../components/Problem';
 import { Countdown, DateTime } from '../../components/Time';
+import { useCountryNames } from '../../countries';
+import { Notice } from '../../components/Notice';
 import { useAction, useNow, useResource } from '../../hooks';
 import { AttachmentsTab } from './Attachments';
 import { CommentsTab } from './Comments';
 import {
-  countryName,
   EDITABLE,
   loadMeetings,
   nextCutoff,
   organizationName,
   standing,
-  statusTone,
   UNSUBMITTED,
   useListJoin,
   useReference,
@@ -91,23 +92,13 @@ function NoteScreen({
         </>
       }
     >
-      {saved ? (
-        <p className="notice" role="status">
-          {t('form.saved')}
-        </p>
-      ) : null}
+      {saved ? <Notice>{t('form.saved')}</Notice> : null}
       <ProblemBanner error={pdf.error} />
       <ProblemBanner error={error} />
       <KeyFacts note={note} reference={reference.data} meetings={meetings.data} />
       {me.secretariat ? <SecretariatLinks note={note} /> : null}
       {me.official && (note.status === 'awaiting_endorsement' || rcMessage) ? (
-        <RcDecisionPanel
-          note={note}
-          reference={reference.data}
-          onChanged={reload}
-          message={rcMessage}
-          onMessage={setRcMessage}
-        />
+        <RcDecisionPanel note={note} onChanged={reload} message={rcMessage} onMessage={setRcMessage} />
       ) : null}
       <nav aria-label={t('view.sections')}>
         <ul className="tabs">
@@ -138,7 +129,7 @@ function NoteScreen({
           <EndorsementTab note={note} reference={reference.data} onChanged={reload} />
         ) : null}
         {tab === 'comments' ? <CommentsTab note={note} /> : null}
-        {tab === 'revisions' ? <RevisionsTab note={note} reference={reference.data} /> : null}
+        {tab === 'revisions' ? <RevisionsTab note={note} /> : null}
         {tab === 'history' ? <HistoryTab note={note} /> : null}
       </div>
     </Page>
@@ -157,6 +148,7 @@ function KeyFacts({
   const { t } = useTranslation(['notes', 'common']);
   const now = useNow();
   const join = useListJoin();
+  const countryName = useCountryNames();
   const target = note.targetMeetingId ? meetings?.find((m) => m.id === note.targetMeetingId) : undefined;
   const upcoming =
     !note.targetMeetingId && UNSUBMITTED.includes(note.status) && meetings
@@ -171,12 +163,12 @@ function KeyFacts({
         <dd>{note.referenceCode ?? <span className="muted">{t('view.noReference')}</span>}</dd>
         <dt>{t('fields.status')}</dt>
         <dd>
-          <span className={statusTone(note.status)}>{t(`common:status.${note.status}`)}</span>
+          <NoteStatusBadge status={note.status} />
         </dd>
         <dt>{t('fields.scope')}</dt>
         <dd>{note.scope ? t(`scope.${note.scope}`) : '—'}</dd>
         <dt>{t('fields.countries')}</dt>
-        <dd>{join(note.countryCodes.map((c) => countryName(reference, c))) || '—'}</dd>
+        <dd>{join(note.countryCodes.map(countryName)) || '—'}</dd>
         <dt>{t('fields.conveningOrganization')}</dt>
         <dd>{organizationName(reference, note.conveningOrganizationCode)}</dd>
         <dt>{t('fields.lead')}</dt>

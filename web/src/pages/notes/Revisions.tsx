@@ -1,15 +1,19 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap } from '../../api/client';
+import { api, unwrap, type Schemas } from '../../api/client';
 import { Field } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { Loaded, ProblemBanner } from '../../components/Problem';
 import { DateTime } from '../../components/Time';
+import { useCountryNames } from '../../countries';
 import { formatMoney } from '../../format';
 import { useAction, useResource } from '../../hooks';
-import { countryName, useListJoin, type Note, type Reference, type Revision } from './data';
+import { useListJoin, type Note, type Revision } from './data';
 
-/** The label key of each field a comparison may list (src/concept-notes/concept-note.rules.ts COMPARED_FIELDS). */
-const FIELD_LABELS: Record<string, string> = {
+type Change = Schemas['FieldChangeView'];
+
+/** The label key of each field a comparison may list. */
+const FIELD_LABELS: Record<Change['field'], string> = {
   title: 'fields.title',
   summary: 'fields.summary',
   summaryEn: 'fields.summaryEn',
@@ -32,12 +36,6 @@ const FIELD_LABELS: Record<string, string> = {
   template: 'fields.template',
 };
 
-interface Change {
-  field: string;
-  before: unknown;
-  after: unknown;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -49,7 +47,7 @@ function text(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function RevisionsTab({ note, reference }: { note: Note; reference: Reference | undefined }) {
+export function RevisionsTab({ note }: { note: Note }) {
   const { t } = useTranslation('notes');
   const revisions = useResource(
     () => unwrap(api.GET('/api/v1/concept-notes/{id}/revisions', { params: { path: { id: note.id } } })),
@@ -93,7 +91,7 @@ export function RevisionsTab({ note, reference }: { note: Note; reference: Refer
                 </table>
               </div>
               {list.length >= 2 ? (
-                <Compare note={note} revisions={list} reference={reference} />
+                <Compare note={note} revisions={list} />
               ) : (
                 <p className="muted">{t('revisions.onlyOne')}</p>
               )}
@@ -105,27 +103,19 @@ export function RevisionsTab({ note, reference }: { note: Note; reference: Refer
   );
 }
 
-function Compare({
-  note,
-  revisions,
-  reference,
-}: {
-  note: Note;
-  revisions: Revision[];
-  reference: Reference | undefined;
-}) {
+function Compare({ note, revisions }: { note: Note; revisions: Revision[] }) {
   const { t } = useTranslation('notes');
   const numbers = revisions.map((r) => r.number);
   const [a, setA] = useState(numbers[numbers.length - 2]);
   const [b, setB] = useState(numbers[numbers.length - 1]);
-  const [result, setResult] = useState<{ from: number; to: number; changes: Change[] } | null>(null);
+  const [result, setResult] = useState<Schemas['RevisionComparisonView'] | null>(null);
   const compare = useAction(async () => {
     const answer = await unwrap(
       api.GET('/api/v1/concept-notes/{id}/revisions/{a}/compare/{b}', {
         params: { path: { id: note.id, a, b } },
       }),
     );
-    setResult({ from: answer.from, to: answer.to, changes: answer.changes as unknown as Change[] });
+    setResult(answer);
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -162,9 +152,7 @@ function Compare({
       </form>
       {result ? (
         result.changes.length === 0 ? (
-          <p className="notice" role="status">
-            {t('revisions.same', { from: result.from, to: result.to })}
-          </p>
+          <Notice>{t('revisions.same', { from: result.from, to: result.to })}</Notice>
         ) : (
           <div className="table-wrap" aria-live="polite">
             <table className="notes-diff">
@@ -179,14 +167,12 @@ function Compare({
               <tbody>
                 {result.changes.map((change) => (
                   <tr key={change.field}>
-                    <th scope="row">
-                      {FIELD_LABELS[change.field] ? t(FIELD_LABELS[change.field]) : change.field}
-                    </th>
+                    <th scope="row">{t(FIELD_LABELS[change.field])}</th>
                     <td className="diff-before">
-                      <Value field={change.field} value={change.before} reference={reference} />
+                      <Value field={change.field} value={change.before} />
                     </td>
                     <td className="diff-after">
-                      <Value field={change.field} value={change.after} reference={reference} />
+                      <Value field={change.field} value={change.after} />
                     </td>
                   </tr>
                 ))}
@@ -200,17 +186,10 @@ function Compare({
 }
 
 /** One field's value in a revision, readable (codes named, shares and markers one per line). */
-function Value({
-  field,
-  value,
-  reference,
-}: {
-  field: string;
-  value: unknown;
-  reference: Reference | undefined;
-}) {
+function Value({ field, value }: { field: Change['field']; value: unknown }) {
   const { t, i18n } = useTranslation('notes');
   const join = useListJoin();
+  const countryName = useCountryNames();
   const money = (amount: unknown) =>
     typeof amount === 'string' || typeof amount === 'number'
       ? formatMoney(amount, i18n.language)
@@ -219,7 +198,7 @@ function Value({
   if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
     content = '—';
   } else if (field === 'countryCodes' && Array.isArray(value)) {
-    content = join(value.map((c) => countryName(reference, String(c))));
+    content = join(value.map((c) => countryName(String(c))));
   } else if (field === 'scope' && typeof value === 'string') {
     content = t(`scope.${value}`);
   } else if (field === 'participatingOrganizations' && Array.isArray(value)) {

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { useUser } from '../../auth/session';
 import { Field } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { ProblemBanner } from '../../components/Problem';
 import { useAction } from '../../hooks';
 import { standing, type Note } from './data';
@@ -39,11 +40,7 @@ export function TeamTab({ note, onChanged }: { note: Note; onChanged: () => void
   return (
     <section className="card" aria-labelledby="team-title">
       <h2 id="team-title">{t('team.title')}</h2>
-      {message ? (
-        <p className="notice" role="status">
-          {message}
-        </p>
-      ) : null}
+      {message ? <Notice>{message}</Notice> : null}
       <ProblemBanner error={handOver.error} />
       <ProblemBanner error={setTeam.error} shown={['memberIds']} />
       <div className="table-wrap">

@@ -1,16 +1,16 @@
 /**
  * What the concept-note screens share: the API's shapes, the reference data (loaded once per
- * language), the meetings, and small helpers for statuses, scopes and server field messages.
+ * language), the meetings, and small helpers for statuses and lists.
  */
 import { useTranslation } from 'react-i18next';
-import { api, unwrap, type ApiError, type Locale, type Schemas, type User } from '../../api/client';
+import { api, unwrap, type Locale, type Schemas, type User } from '../../api/client';
+import { loadCountries, type Country } from '../../countries';
 import { useResource } from '../../hooks';
 
 export type Note = Schemas['ConceptNoteView'];
 export type NoteSummary = Schemas['ConceptNoteSummaryView'];
 export type NoteStatus = Note['status'];
 export type Scope = NonNullable<Note['scope']>;
-export type Country = Schemas['CountryView'];
 export type ThematicArea = Schemas['ThematicAreaView'];
 export type GcmObjective = Schemas['GcmObjectiveView'];
 export type Organization = Schemas['OrganizationView'];
@@ -63,37 +63,6 @@ export const WITHDRAWABLE: NoteStatus[] = [
 /** Statuses before submission: the note targets no meeting yet. */
 export const UNSUBMITTED: NoteStatus[] = ['draft', 'awaiting_endorsement', 'revision_requested'];
 
-/** The badge class of a status (the status is always written out too: colour is never the only cue). */
-export function statusTone(status: NoteStatus): string {
-  switch (status) {
-    case 'submitted':
-    case 'in_review':
-    case 'ready_for_committee':
-    case 'approved':
-    case 'funded':
-      return 'badge ok';
-    case 'awaiting_endorsement':
-    case 'revision_requested':
-      return 'badge warn';
-    case 'rejected':
-    case 'ineligible':
-    case 'withdrawn':
-    case 'removed_from_pipeline':
-      return 'badge bad';
-    default:
-      return 'badge';
-  }
-}
-
-/** A page or limit for the API's query (typed loosely in the generated schema). */
-export const num = (value: number) => value as unknown as Schemas['Object'];
-
-/** Only the messages for exactly this field (ApiError.field also takes the fields under it). */
-export function exactField(error: ApiError | undefined, name: string): string | undefined {
-  const found = (error?.problem.errors ?? []).filter((e) => e.field === name);
-  return found.length ? found.map((e) => e.message).join('; ') : undefined;
-}
-
 export interface Reference {
   countries: Country[];
   areas: ThematicArea[];
@@ -108,9 +77,8 @@ const referenceCache = new Map<string, Promise<Reference>>();
 export function loadReference(language: string): Promise<Reference> {
   const cached = referenceCache.get(language);
   if (cached) return cached;
-  const locale = (NOTE_LANGUAGES as string[]).includes(language) ? (language as Locale) : 'en';
   const loading = Promise.all([
-    unwrap(api.GET('/api/v1/countries', { params: { query: { locale } } })),
+    loadCountries(language),
     unwrap(api.GET('/api/v1/thematic-areas')),
     unwrap(api.GET('/api/v1/gcm-objectives')),
     unwrap(api.GET('/api/v1/organizations')),
@@ -137,9 +105,7 @@ export function useReference() {
 export async function loadMeetings(): Promise<Meeting[]> {
   const all: Meeting[] = [];
   for (let page = 1; page <= 10; page++) {
-    const answer = await unwrap(
-      api.GET('/api/v1/meetings', { params: { query: { page: num(page), limit: num(100) } } }),
-    );
+    const answer = await unwrap(api.GET('/api/v1/meetings', { params: { query: { page, limit: 100 } } }));
     all.push(...answer.items);
     if (all.length >= answer.total || answer.items.length === 0) break;
   }
@@ -164,10 +130,6 @@ export function useListJoin(): (items: string[]) => string {
       return items.join(', ');
     }
   };
-}
-
-export function countryName(reference: Reference | undefined, code: string): string {
-  return reference?.countries.find((c) => c.code === code)?.name ?? code;
 }
 
 export function organizationName(reference: Reference | undefined, code: string | null): string {

@@ -3,10 +3,10 @@ import { Link } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { Page, Section } from '../../components/Page';
 import { Loaded, ProblemBanner } from '../../components/Problem';
-import { Countdown, Money } from '../../components/Time';
+import { Countdown, DateTime, Money } from '../../components/Time';
 import { formatNumber } from '../../format';
 import { useNow, useResource } from '../../hooks';
-import { pageParams, When } from './shared';
+import './secretariat.css';
 
 type Stats = Schemas['StatsView'];
 type Meeting = Schemas['MeetingView'];
@@ -42,7 +42,7 @@ function NextDates({ meetings }: { meetings: Meeting[] }) {
             <dd>{nextCutoff.title}</dd>
             <dt>{t('dashboard.cutoff')}</dt>
             <dd>
-              <When value={nextCutoff.cutoffAt} meetingZone={nextCutoff.timeZone} />
+              <DateTime value={nextCutoff.cutoffAt} meetingZone={nextCutoff.timeZone} />
             </dd>
             <dt>{t('dashboard.timeLeft')}</dt>
             <dd>
@@ -62,7 +62,7 @@ function NextDates({ meetings }: { meetings: Meeting[] }) {
             </dd>
             <dt>{t('dashboard.starts')}</dt>
             <dd>
-              <When value={nextMeeting.startsAt} meetingZone={nextMeeting.timeZone} />
+              <DateTime value={nextMeeting.startsAt} meetingZone={nextMeeting.timeZone} />
             </dd>
             <dt>{t('dashboard.timeLeft')}</dt>
             <dd>
@@ -282,7 +282,7 @@ function StatsTables({ stats, areas }: { stats: Stats; areas: Schemas['ThematicA
                   </Link>
                 </td>
                 <td>
-                  <When value={row.dueAt} />
+                  <DateTime value={row.dueAt} />
                 </td>
                 <td className="num">{row.daysOverdue}</td>
               </tr>
@@ -330,7 +330,7 @@ function StatsTables({ stats, areas }: { stats: Stats; areas: Schemas['ThematicA
                   <Link to={`/meetings/${row.meetingId}`}>{row.title}</Link>
                 </th>
                 <td>
-                  <When value={row.startsAt} />
+                  <DateTime value={row.startsAt} />
                 </td>
                 <td>{t(`common:meetingStatus.${row.status}`, { defaultValue: row.status })}</td>
                 <td className="num">{row.agendaItems}</td>
@@ -349,7 +349,7 @@ function StatsTables({ stats, areas }: { stats: Stats; areas: Schemas['ThematicA
         </table>
       </div>
       <p className="muted">
-        {t('dashboard.generatedAt')} <When value={stats.generatedAt} />
+        {t('dashboard.generatedAt')} <DateTime value={stats.generatedAt} />
       </p>
     </>
   );
@@ -360,7 +360,7 @@ export function Dashboard() {
   const stats = useResource(() => unwrap(api.GET('/api/v1/stats')), []);
   const meetings = useResource(
     () =>
-      unwrap(api.GET('/api/v1/meetings', { params: { query: { upcoming: 'true', ...pageParams(1, 100) } } })),
+      unwrap(api.GET('/api/v1/meetings', { params: { query: { upcoming: 'true', page: 1, limit: 100 } } })),
     [],
   );
   const areas = useResource(() => unwrap(api.GET('/api/v1/thematic-areas')), []);

@@ -2,12 +2,16 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
+import { Badge } from '../../components/Badge';
+import { ExportButtons } from '../../components/ExportButtons';
 import { Field } from '../../components/Field';
 import { Page } from '../../components/Page';
+import { Pager } from '../../components/Pager';
 import { Loaded, ProblemBanner } from '../../components/Problem';
+import { DateTime } from '../../components/Time';
 import { LANGUAGE_NAMES, type Language } from '../../i18n';
 import { useResource } from '../../hooks';
-import { Badge, ExportButtons, pageParams, Pager, When } from './shared';
+import { toneOf } from './shared';
 
 type Notification = Schemas['NotificationView'];
 type Status = Notification['status'];
@@ -70,10 +74,7 @@ export function Emails() {
     subjectId: filters.subjectId.trim() || undefined,
   };
   const list = useResource(
-    () =>
-      unwrap(
-        api.GET('/api/v1/notifications', { params: { query: { ...query, ...pageParams(page, LIMIT) } } }),
-      ),
+    () => unwrap(api.GET('/api/v1/notifications', { params: { query: { ...query, page, limit: LIMIT } } })),
     [query, page],
   );
   const apply = (event: FormEvent) => {
@@ -140,7 +141,14 @@ export function Emails() {
             {t('emails.reset')}
           </button>
         </div>
-        <ExportButtons path="/api/v1/notifications" params={query} name="emails" what={t('emails.title')} />
+        <ExportButtons
+          path="/api/v1/notifications"
+          params={query}
+          name="emails"
+          label={t('export.label', { what: t('emails.title') })}
+          csv={t('export.csv')}
+          xlsx={t('export.xlsx')}
+        />
       </form>
       {list.data ? (
         <ProblemBanner error={list.error} shown={['status', 'recipient', 'template', 'subjectId']} />
@@ -175,7 +183,7 @@ export function Emails() {
                   {data.items.map((n) => (
                     <tr key={n.id}>
                       <td>
-                        <When value={n.createdAt} />
+                        <DateTime value={n.createdAt} />
                       </td>
                       <td>{n.recipientEmail}</td>
                       <td>
@@ -183,11 +191,11 @@ export function Emails() {
                       </td>
                       <td lang={n.locale}>{LANGUAGE_NAMES[n.locale as Language] ?? n.locale}</td>
                       <td>
-                        <Badge tone={n.status}>{t(`emails.statuses.${n.status}`)}</Badge>
+                        <Badge tone={toneOf(n.status)}>{t(`emails.statuses.${n.status}`)}</Badge>
                       </td>
                       <td className="num">{n.attempts}</td>
                       <td>
-                        <When value={n.sentAt} />
+                        <DateTime value={n.sentAt} />
                       </td>
                       <td>
                         <Subject n={n} />
@@ -198,7 +206,14 @@ export function Emails() {
                 </tbody>
               </table>
             </div>
-            <Pager page={data.page} limit={data.limit} total={data.total} onPage={setPage} />
+            <Pager
+              label={t('pager.label')}
+              page={data.page}
+              limit={data.limit}
+              total={data.total}
+              onPage={setPage}
+              summary={t('pager.total', { total: data.total })}
+            />
           </>
         )}
       </Loaded>

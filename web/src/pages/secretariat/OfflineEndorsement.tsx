@@ -1,23 +1,19 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap, type Locale } from '../../api/client';
+import { api, unwrap, uploadAttachment } from '../../api/client';
+import { Badge, ENDORSEMENT_TONE, NoteStatusBadge } from '../../components/Badge';
 import { Field } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { Page, Section } from '../../components/Page';
 import { Loaded, ProblemBanner } from '../../components/Problem';
-import { useAction, useResource } from '../../hooks';
-import { Badge, NoteHeader, Notice, StatusBadge, useNote, useNoteId, type Note, When } from './shared';
+import { DateTime } from '../../components/Time';
+import { useCountryNames } from '../../countries';
+import { useAction } from '../../hooks';
+import { NoteHeader, useNote, useNoteId, type Note } from './shared';
 
 function EndorsementForm({ note, onDone }: { note: Note; onDone: () => void }) {
-  const { t, i18n } = useTranslation(['secretariat', 'common']);
-  const countries = useResource(
-    () =>
-      unwrap(
-        api.GET('/api/v1/countries', {
-          params: { query: { locale: i18n.language as Locale } },
-        }),
-      ),
-    [i18n.language],
-  );
+  const { t } = useTranslation(['secretariat', 'common']);
+  const name = useCountryNames();
   const pending = note.endorsements.filter((e) => e.state !== 'endorsed').map((e) => e.countryCode);
   const choices = pending.length > 0 ? pending : note.countryCodes;
   const [chosen, setCountry] = useState(choices[0] ?? '');
@@ -27,19 +23,11 @@ function EndorsementForm({ note, onDone }: { note: Note; onDone: () => void }) {
   const [reason, setReason] = useState('');
   const [saved, setSaved] = useState<string>();
   const [noFile, setNoFile] = useState(false);
-  const name = (code: string) => countries.data?.find((c) => c.code === code)?.name ?? code;
 
   const save = useAction(async () => {
     let letterAttachmentId = '';
     if (file) {
-      const form = new FormData();
-      form.append('file', file, file.name);
-      const attachment = await unwrap(
-        api.POST('/api/v1/concept-notes/{id}/attachments', {
-          params: { path: { id: note.id }, query: { kind: 'endorsement_letter' } },
-          body: form as unknown as { file?: string },
-        }),
-      );
+      const attachment = await uploadAttachment(note.id, 'endorsement_letter', file);
       letterAttachmentId = attachment.id;
     }
     await unwrap(
@@ -145,12 +133,12 @@ export function OfflineEndorsement() {
                       <tr key={e.countryCode}>
                         <th scope="row">{e.countryCode}</th>
                         <td>
-                          <Badge tone={e.state}>{t(`offline.states.${e.state}`)}</Badge>
+                          <Badge tone={ENDORSEMENT_TONE[e.state]}>{t(`offline.states.${e.state}`)}</Badge>
                           {e.kind ? ` (${t(`offline.kinds.${e.kind}`, { defaultValue: e.kind })})` : ''}
                         </td>
                         <td>{e.by ?? ''}</td>
                         <td>
-                          <When value={e.at} />
+                          <DateTime value={e.at} />
                         </td>
                         <td className="num">{e.ageDays}</td>
                         <td>{e.comment ?? ''}</td>
@@ -164,7 +152,7 @@ export function OfflineEndorsement() {
               {n.status !== 'awaiting_endorsement' ? (
                 <p className="warning">
                   {t('offline.notAwaiting', { status: t(`common:status.${n.status}`) })}{' '}
-                  <StatusBadge status={n.status} />
+                  <NoteStatusBadge status={n.status} />
                 </p>
               ) : null}
               {n.scope === 'regional' || n.scope === 'global' ? (

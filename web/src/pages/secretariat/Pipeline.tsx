@@ -3,13 +3,17 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { useSession } from '../../auth/session';
+import { NoteStatusBadge } from '../../components/Badge';
+import { ExportButtons } from '../../components/ExportButtons';
 import { Field } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { Page } from '../../components/Page';
+import { Pager } from '../../components/Pager';
 import { Loaded, ProblemBanner } from '../../components/Problem';
-import { Money } from '../../components/Time';
+import { DateTime, Money } from '../../components/Time';
 import { formatDate, formatNumber } from '../../format';
 import { useAction, useResource } from '../../hooks';
-import { ExportButtons, Notice, pageParams, Pager, StatusBadge, When } from './shared';
+import './secretariat.css';
 
 type Entry = Schemas['PipelineEntryView'];
 type PipelineStatus = Entry['status'];
@@ -74,7 +78,8 @@ export function Pipeline() {
             query: {
               status: status || undefined,
               meeting: meeting || undefined,
-              ...pageParams(page, LIMIT),
+              page,
+              limit: LIMIT,
             },
           },
         }),
@@ -82,7 +87,7 @@ export function Pipeline() {
     [status, meeting, page],
   );
   const meetings = useResource(
-    () => unwrap(api.GET('/api/v1/meetings', { params: { query: pageParams(1, 100) } })),
+    () => unwrap(api.GET('/api/v1/meetings', { params: { query: { page: 1, limit: 100 } } })),
     [],
   );
 
@@ -125,7 +130,9 @@ export function Pipeline() {
           path="/api/v1/pipeline"
           params={{ status, meeting }}
           name="pipeline"
-          what={t('pipeline.title')}
+          label={t('export.label', { what: t('pipeline.title') })}
+          csv={t('export.csv')}
+          xlsx={t('export.xlsx')}
         />
       </div>
       <ProblemBanner error={meetings.error} />
@@ -175,7 +182,7 @@ export function Pipeline() {
                         <Link to={`/concept-notes/${e.conceptNoteId}`}>{e.title}</Link>
                       </td>
                       <td>
-                        <StatusBadge status={e.status} />
+                        <NoteStatusBadge status={e.status} />
                       </td>
                       <td>{e.primaryThematicAreaCode ?? '—'}</td>
                       <td>{e.countryCodes.join(', ')}</td>
@@ -197,7 +204,7 @@ export function Pipeline() {
                       </td>
                       <td className="num">{e.reviewCount}</td>
                       <td>
-                        <When value={e.decidedAt} />
+                        <DateTime value={e.decidedAt} />
                         {e.meetingTitle ? (
                           <>
                             <br />
@@ -240,7 +247,14 @@ export function Pipeline() {
                 </tbody>
               </table>
             </div>
-            <Pager page={data.page} limit={data.limit} total={data.total} onPage={setPage} />
+            <Pager
+              label={t('pager.label')}
+              page={data.page}
+              limit={data.limit}
+              total={data.total}
+              onPage={setPage}
+              summary={t('pager.total', { total: data.total })}
+            />
           </>
         )}
       </Loaded>

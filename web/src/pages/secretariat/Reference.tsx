@@ -1,14 +1,19 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { api, unwrap, type Locale, type Schemas } from '../../api/client';
+import { api, unwrap, type Schemas } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { Field, FieldSet } from '../../components/Field';
 import { Page, Section } from '../../components/Page';
+import { qualityCriteria, screeningCriteria } from '../../api/criteria';
+import { Badge } from '../../components/Badge';
+import { Notice } from '../../components/Notice';
 import { Loaded, ProblemBanner } from '../../components/Problem';
+import { DateTime } from '../../components/Time';
+import { loadCountries } from '../../countries';
 import { useAction, useResource } from '../../hooks';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n';
-import { Badge, Notice, qualityCriteria, screeningCriteria, When } from './shared';
+import './secretariat.css';
 
 const TABS = ['themes', 'organizations', 'countries', 'fund-rules', 'criteria'] as const;
 type Tab = (typeof TABS)[number];
@@ -239,10 +244,7 @@ function Organizations({ canEdit }: { canEdit: boolean }) {
 
 function Countries() {
   const { t, i18n } = useTranslation('secretariat');
-  const list = useResource(
-    () => unwrap(api.GET('/api/v1/countries', { params: { query: { locale: i18n.language as Locale } } })),
-    [i18n.language],
-  );
+  const list = useResource(() => loadCountries(i18n.language), [i18n.language]);
   const [filter, setFilter] = useState('');
   const needle = filter.trim().toLowerCase();
   return (
@@ -371,11 +373,7 @@ function FundRulesForm({
     void save.run();
   };
   /** A message for exactly this field (min > max is reported on the pair, shown beside its maximum). */
-  const exact = (field: string) =>
-    (save.error?.problem.errors ?? [])
-      .filter((e) => e.field === field)
-      .map((e) => e.message)
-      .join('; ') || undefined;
+  const exact = (field: string) => save.error?.exactField(field);
   const input = (
     path: string,
     label: string,
@@ -406,7 +404,7 @@ function FundRulesForm({
   return (
     <form className="sec-fund-rules" onSubmit={submit} noValidate>
       <p className="muted">
-        {t('reference.rulesVersion', { version: view.version })} <When value={view.createdAt} />
+        {t('reference.rulesVersion', { version: view.version })} <DateTime value={view.createdAt} />
       </p>
       <ProblemBanner error={save.error} shown={fields} />
       <FieldSet legend={t('reference.submission')}>
@@ -518,7 +516,7 @@ function CriteriaSet({ set }: { set: Schemas['CriteriaSetView'] }) {
   return (
     <>
       <p className="muted">
-        {t('reference.published')} <When value={set.publishedAt} />
+        {t('reference.published')} <DateTime value={set.publishedAt} />
       </p>
       <div className="table-wrap">
         <table>

@@ -3,23 +3,15 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, ApiError, unwrap, type Schemas } from '../../api/client';
 import { useUser } from '../../auth/session';
+import { Badge } from '../../components/Badge';
 import { Field } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { Page, Section } from '../../components/Page';
 import { Loaded, ProblemBanner } from '../../components/Problem';
-import { formatNumber } from '../../format';
+import { DateTime } from '../../components/Time';
+import { calendarDay, formatNumber, zonedToUtc } from '../../format';
 import { useAction, useResource } from '../../hooks';
-import {
-  Badge,
-  daysFromNow,
-  NoteHeader,
-  Notice,
-  pageParams,
-  useNote,
-  useNoteId,
-  zonedToUtc,
-  type Note,
-  When,
-} from './shared';
+import { NoteHeader, toneOf, useNote, useNoteId, type Note } from './shared';
 
 type Assignment = Schemas['AssignmentView'];
 type Suggestion = Schemas['ReviewerSuggestionView'];
@@ -82,7 +74,7 @@ function Suggestions({
                 {s.expertise ? (
                   <Badge tone="ok">{t('reviewers.expertYes')}</Badge>
                 ) : (
-                  <Badge tone="">{t('reviewers.expertNo')}</Badge>
+                  <Badge>{t('reviewers.expertNo')}</Badge>
                 )}
               </td>
               <td className="num">{s.openAssignments}</td>
@@ -122,7 +114,7 @@ function ManualPick({
     () =>
       unwrap(
         api.GET('/api/v1/users', {
-          params: { query: { role: 'reviewer', active: 'true', ...pageParams(1, 100) } },
+          params: { query: { role: 'reviewer', active: 'true', page: 1, limit: 100 } },
         }),
       ),
     [],
@@ -248,11 +240,11 @@ function CurrentAssignments({ reviews, revision }: { reviews: Review[]; revision
               <th scope="row">{r.reviewer?.name ?? r.label ?? '—'}</th>
               <td>{r.reviewer?.organizationCode ?? '—'}</td>
               <td>
-                <When value={r.dueAt} />
+                <DateTime value={r.dueAt} />
               </td>
               <td>
                 {r.assignmentStatus ? (
-                  <Badge tone={r.assignmentStatus}>
+                  <Badge tone={toneOf(r.assignmentStatus)}>
                     {t(`reviewers.assignmentStatuses.${r.assignmentStatus}`)}
                   </Badge>
                 ) : (
@@ -293,7 +285,7 @@ export function Reviewers() {
       ),
     [id],
   );
-  const [dueDate, setDueDate] = useState(() => daysFromNow(21, user.timeZone));
+  const [dueDate, setDueDate] = useState(() => calendarDay(new Date(), user.timeZone, { days: 21 }));
   const [dueMissing, setDueMissing] = useState(false);
   const [assigned, setAssigned] = useState<Assignment>();
   const [manualOpen, setManualOpen] = useState(false);
@@ -338,7 +330,8 @@ export function Reviewers() {
             ) : null}
             {assigned ? (
               <Notice>
-                {t('reviewers.assigned', { name: assigned.reviewer.name })} <When value={assigned.dueAt} />
+                {t('reviewers.assigned', { name: assigned.reviewer.name })}{' '}
+                <DateTime value={assigned.dueAt} />
                 {assigned.conflictOverrideReason ? ` — ${t('reviewers.overridden')}` : ''}
               </Notice>
             ) : null}

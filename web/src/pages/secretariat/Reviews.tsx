@@ -4,21 +4,15 @@ import { Link } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { Field } from '../../components/Field';
 import { Page, Section } from '../../components/Page';
+import { qualityCriteria, type QualityCriteria } from '../../api/criteria';
+import { Badge } from '../../components/Badge';
+import { ExportButtons } from '../../components/ExportButtons';
+import { Notice } from '../../components/Notice';
 import { Loaded, ProblemBanner } from '../../components/Problem';
+import { DateTime } from '../../components/Time';
 import { formatNumber } from '../../format';
 import { useAction, useResource } from '../../hooks';
-import {
-  Badge,
-  ExportButtons,
-  NoteHeader,
-  Notice,
-  qualityCriteria,
-  useNote,
-  useNoteId,
-  type Note,
-  type QualityCriteria,
-  When,
-} from './shared';
+import { NoteHeader, useNote, useNoteId, type Note } from './shared';
 
 type Summary = Schemas['ReviewSummaryView'];
 type Review = Schemas['ReviewView'];
@@ -114,10 +108,10 @@ function ReviewTable({ reviews }: { reviews: Review[] }) {
               </td>
               <td>{r.recommendation ? t(`reviews.recommendations.${r.recommendation}`) : '—'}</td>
               <td>
-                <When value={r.submittedAt} />
+                <DateTime value={r.submittedAt} />
               </td>
               <td>
-                <When value={r.dueAt} />
+                <DateTime value={r.dueAt} />
               </td>
             </tr>
           ))}
@@ -355,9 +349,10 @@ export function Reviews() {
               </Loaded>
               <ExportButtons
                 path={`/api/v1/concept-notes/${id}/reviews`}
-                params={{}}
                 name={`reviews-${n.referenceCode ?? id}`}
-                what={t('reviews.table')}
+                label={t('export.label', { what: t('reviews.table') })}
+                csv={t('export.csv')}
+                xlsx={t('export.xlsx')}
               />
               <p>
                 <Link to={`/concept-notes/${n.id}/reviewers`}>{t('reviews.toReviewers')}</Link>

@@ -4,20 +4,13 @@ import { Link } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { Field, FieldSet } from '../../components/Field';
 import { Page, Section } from '../../components/Page';
+import { screeningCriteria, type ScreeningCriterion } from '../../api/criteria';
+import { Badge, NoteStatusBadge } from '../../components/Badge';
+import { Notice } from '../../components/Notice';
 import { Loaded, ProblemBanner } from '../../components/Problem';
+import { DateTime } from '../../components/Time';
 import { useAction, useResource } from '../../hooks';
-import {
-  Badge,
-  NoteHeader,
-  Notice,
-  screeningCriteria,
-  StatusBadge,
-  useNote,
-  useNoteId,
-  type Note,
-  type ScreeningCriterion,
-  When,
-} from './shared';
+import { NoteHeader, toneOf, useNote, useNoteId, type Note } from './shared';
 
 type Result = Schemas['ChecklistItemDto']['result'];
 type Outcome = Schemas['ScreeningDto']['outcome'];
@@ -161,7 +154,7 @@ function ScreeningForm({
               </legend>
               {c.automatic ? (
                 <p className="sec-auto">
-                  <Badge tone="">{t('screening.automatic')}</Badge>{' '}
+                  <Badge>{t('screening.automatic')}</Badge>{' '}
                   {t('screening.automaticFound', {
                     result: t(`screening.result.${resultKey(initial[c.code].result || 'fail')}`),
                   })}
@@ -317,23 +310,23 @@ function History({ screenings, criteria }: { screenings: ScreeningView[]; criter
             <dd>{s.revision}</dd>
             <dt>{t('screening.outcome')}</dt>
             <dd>
-              <Badge tone={s.outcome}>{t(`screening.outcomes.${s.outcome}`)}</Badge>
+              <Badge tone={toneOf(s.outcome)}>{t(`screening.outcomes.${s.outcome}`)}</Badge>
               {s.revisionKind ? ` (${t(`screening.kinds.${s.revisionKind}`)})` : ''}
             </dd>
             <dt>{t('screening.resultingStatus')}</dt>
             <dd>
-              <StatusBadge status={s.resultingStatus} />
+              <NoteStatusBadge status={s.resultingStatus} />
             </dd>
             <dt>{t('screening.screenedAt')}</dt>
             <dd>
-              <When value={s.createdAt} />
+              <DateTime value={s.createdAt} />
               {s.screenedBy ? ` — ${s.screenedBy.name}` : ''}
             </dd>
             {s.dueAt ? (
               <>
                 <dt>{t('screening.dueAt')}</dt>
                 <dd>
-                  <When value={s.dueAt} />
+                  <DateTime value={s.dueAt} />
                 </dd>
               </>
             ) : null}
@@ -373,7 +366,9 @@ function History({ screenings, criteria }: { screenings: ScreeningView[]; criter
                       {entry.code} — {entry.title || criteria.find((c) => c.code === entry.code)?.title}
                     </th>
                     <td>
-                      <Badge tone={entry.result}>{t(`screening.result.${resultKey(entry.result)}`)}</Badge>
+                      <Badge tone={toneOf(entry.result)}>
+                        {t(`screening.result.${resultKey(entry.result)}`)}
+                      </Badge>
                       {entry.automatic ? ` (${t('screening.automatic')})` : ''}
                     </td>
                     <td>{entry.comment ?? ''}</td>

@@ -2,12 +2,19 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Locale, type Role, type Schemas } from '../../api/client';
 import { useSession, useUser } from '../../auth/session';
+import { Badge } from '../../components/Badge';
+import { ExportButtons } from '../../components/ExportButtons';
 import { Field, FieldSet } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { Page, Section } from '../../components/Page';
+import { Pager } from '../../components/Pager';
 import { Loaded, ProblemBanner } from '../../components/Problem';
+import { DateTime } from '../../components/Time';
+import { loadCountries } from '../../countries';
+import { TIME_ZONES } from '../../format';
 import { useAction, useResource } from '../../hooks';
 import { LANGUAGE_NAMES, LANGUAGES } from '../../i18n';
-import { Badge, ExportButtons, Notice, pageParams, Pager, When } from './shared';
+import './secretariat.css';
 
 type UserView = Schemas['UserView'];
 const ROLES: Role[] = [
@@ -20,9 +27,6 @@ const ROLES: Role[] = [
   'admin',
 ];
 const LIMIT = 25;
-const ZONES: string[] = (Intl as unknown as { supportedValuesOf(key: string): string[] }).supportedValuesOf(
-  'timeZone',
-);
 
 interface Filters {
   role: Role | '';
@@ -36,10 +40,7 @@ function CreateUser({ onCreated }: { onCreated: (user: Schemas['CreatedUserView'
   const { hasRole } = useSession();
   const organizations = useResource(() => unwrap(api.GET('/api/v1/organizations')), []);
   const areas = useResource(() => unwrap(api.GET('/api/v1/thematic-areas')), []);
-  const countries = useResource(
-    () => unwrap(api.GET('/api/v1/countries', { params: { query: { locale: i18n.language as Locale } } })),
-    [i18n.language],
-  );
+  const countries = useResource(() => loadCountries(i18n.language), [i18n.language]);
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<Role[]>([]);
@@ -184,7 +185,7 @@ function CreateUser({ onCreated }: { onCreated: (user: Schemas['CreatedUserView'
       </Field>
       <Field label={t('users.timeZone')} error={error?.field('timeZone')}>
         <select value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
-          {(ZONES.includes('UTC') ? ZONES : ['UTC', ...ZONES]).map((z) => (
+          {(TIME_ZONES.includes('UTC') ? TIME_ZONES : ['UTC', ...TIME_ZONES]).map((z) => (
             <option key={z} value={z}>
               {z}
             </option>
@@ -226,7 +227,7 @@ export function Users() {
     q: filters.q.trim() || undefined,
   };
   const list = useResource(
-    () => unwrap(api.GET('/api/v1/users', { params: { query: { ...query, ...pageParams(page, LIMIT) } } })),
+    () => unwrap(api.GET('/api/v1/users', { params: { query: { ...query, page, limit: LIMIT } } })),
     [query, page],
   );
   const invite = useAction(async (user: UserView) => {
@@ -287,7 +288,14 @@ export function Users() {
             {t('users.apply')}
           </button>
         </div>
-        <ExportButtons path="/api/v1/users" params={query} name="users" what={t('users.title')} />
+        <ExportButtons
+          path="/api/v1/users"
+          params={query}
+          name="users"
+          label={t('export.label', { what: t('users.title') })}
+          csv={t('export.csv')}
+          xlsx={t('export.xlsx')}
+        />
       </form>
 
       {message ? <Notice>{message}</Notice> : null}
@@ -344,13 +352,13 @@ export function Users() {
                           <Badge tone="bad">{t('users.inactive')}</Badge>
                         )}{' '}
                         {u.activated ? (
-                          <Badge tone="">{t('users.activated')}</Badge>
+                          <Badge>{t('users.activated')}</Badge>
                         ) : (
                           <Badge tone="warn">{t('users.invitationPending')}</Badge>
                         )}
                       </td>
                       <td>
-                        <When value={u.lastSignInAt} />
+                        <DateTime value={u.lastSignInAt} />
                       </td>
                       <td>
                         <div className="actions">
@@ -391,7 +399,14 @@ export function Users() {
                 </tbody>
               </table>
             </div>
-            <Pager page={data.page} limit={data.limit} total={data.total} onPage={setPage} />
+            <Pager
+              label={t('pager.label')}
+              page={data.page}
+              limit={data.limit}
+              total={data.total}
+              onPage={setPage}
+              summary={t('pager.total', { total: data.total })}
+            />
           </>
         )}
       </Loaded>

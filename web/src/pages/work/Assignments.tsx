@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { FocusedNotice } from '../../components/Notice';
 import { Page, Section } from '../../components/Page';
 import { Loaded } from '../../components/Problem';
 import { Countdown, DateTime } from '../../components/Time';
 import { formatNumber } from '../../format';
 import { useNow, useResource } from '../../hooks';
 import { ConflictForm } from './ConflictForm';
-import { FocusedNotice } from './Notice';
 import { myAssignments, useIsolate, type Assignment } from './shared';
 import './work.css';
 

@@ -4,7 +4,7 @@ import { api, unwrap } from '../../api/client';
 import { Field } from '../../components/Field';
 import { ProblemBanner } from '../../components/Problem';
 import { useAction } from '../../hooks';
-import { fieldError, useIsolate, type Assignment } from './shared';
+import { useIsolate, type Assignment } from './shared';
 
 /**
  * The confirmation step of declaring a conflict of interest: the reviewer says why, is told what it
@@ -50,7 +50,7 @@ export function ConflictForm({
       <Field
         label={t('conflict.reason')}
         hint={t('conflict.reasonHint')}
-        error={fieldError(declare.error, 'reason')}
+        error={declare.error?.field('reason')}
         required
       >
         <textarea ref={field} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} />

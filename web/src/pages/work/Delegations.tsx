@@ -2,19 +2,20 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { useUser } from '../../auth/session';
+import { Badge, type Tone } from '../../components/Badge';
 import { Field } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { Page, Section } from '../../components/Page';
 import { Loaded, ProblemBanner } from '../../components/Problem';
 import { DateTime } from '../../components/Time';
-import { formatDate } from '../../format';
+import { calendarDay, formatDate } from '../../format';
 import { useAction, useNow, useResource } from '../../hooks';
-import { dayIn, fieldError } from './shared';
 import './work.css';
 
 type Delegation = Schemas['DelegationView'];
 type DelegationState = 'active' | 'upcoming' | 'ended' | 'revoked';
 
-const STATE_CLASS: Record<DelegationState, string> = {
+const STATE_TONE: Record<DelegationState, Tone> = {
   active: 'ok',
   upcoming: 'warn',
   ended: '',
@@ -56,13 +57,13 @@ export function DelegationsPage() {
             }}
           />
           {created ? (
-            <p className="notice" role="status">
+            <Notice>
               {t('delegations.created', {
                 name: created.delegateName,
                 from: formatDate(created.startsOn, i18n.language),
                 to: formatDate(created.endsOn, i18n.language),
               })}
-            </p>
+            </Notice>
           ) : null}
         </Section>
       ) : (
@@ -113,7 +114,7 @@ function CreateDelegation({
       <Field
         label={t('delegations.delegate')}
         hint={t('delegations.delegateHint')}
-        error={fieldError(create.error, 'delegateId')}
+        error={create.error?.field('delegateId')}
         required
       >
         <input
@@ -131,13 +132,13 @@ function CreateDelegation({
           ))}
         </datalist>
       ) : null}
-      <Field label={t('delegations.startsOn')} error={fieldError(create.error, 'startsOn')} required>
+      <Field label={t('delegations.startsOn')} error={create.error?.field('startsOn')} required>
         <input type="date" value={startsOn} onChange={(e) => setStartsOn(e.target.value)} />
       </Field>
       <Field
         label={t('delegations.endsOn')}
         hint={t('delegations.endsOnHint')}
-        error={fieldError(create.error, 'endsOn')}
+        error={create.error?.field('endsOn')}
         required
       >
         <input type="date" value={endsOn} onChange={(e) => setEndsOn(e.target.value)} />
@@ -153,7 +154,7 @@ function DelegationTable({ items, onChanged }: { items: Delegation[]; onChanged:
   const { t, i18n } = useTranslation(['work', 'common']);
   const user = useUser();
   const now = useNow();
-  const today = dayIn(now, user.timeZone);
+  const today = calendarDay(now, user.timeZone);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [revoked, setRevoked] = useState<Delegation | null>(null);
   const revoke = useAction(async (id: string) => {
@@ -168,11 +169,7 @@ function DelegationTable({ items, onChanged }: { items: Delegation[]; onChanged:
   return (
     <>
       <ProblemBanner error={revoke.error} />
-      {revoked ? (
-        <p className="notice" role="status">
-          {t('delegations.revoked', { name: revoked.delegateName })}
-        </p>
-      ) : null}
+      {revoked ? <Notice>{t('delegations.revoked', { name: revoked.delegateName })}</Notice> : null}
       <div className="table-wrap">
         <table>
           <caption className="visually-hidden">{t('delegations.caption')}</caption>
@@ -202,7 +199,7 @@ function DelegationTable({ items, onChanged }: { items: Delegation[]; onChanged:
                   </td>
                   <td>{period}</td>
                   <td>
-                    <span className={`badge ${STATE_CLASS[state]}`}>{t(`delegations.state.${state}`)}</span>
+                    <Badge tone={STATE_TONE[state]}>{t(`delegations.state.${state}`)}</Badge>
                     {d.revokedAt ? (
                       <div className="muted">
                         <DateTime value={d.revokedAt} />

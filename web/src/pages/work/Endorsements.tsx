@@ -3,11 +3,15 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { useUser } from '../../auth/session';
+import { Badge, ENDORSEMENT_TONE, NoteStatusBadge } from '../../components/Badge';
+import { Notice } from '../../components/Notice';
 import { Page, Section } from '../../components/Page';
+import { Pager } from '../../components/Pager';
 import { Loaded, ProblemBanner } from '../../components/Problem';
 import { Countdown, DateTime } from '../../components/Time';
+import { useCountryNames } from '../../countries';
 import { useNow, useResource } from '../../hooks';
-import { count, formatLength, useCountryNames, useIsolate } from './shared';
+import { formatLength, useIsolate } from './shared';
 import './work.css';
 
 type Note = Schemas['ConceptNoteSummaryView'];
@@ -26,7 +30,7 @@ interface Row {
 async function loadNotes(page: number) {
   const list = await unwrap(
     api.GET('/api/v1/concept-notes', {
-      params: { query: { status: 'awaiting_endorsement', page: count(page), limit: count(PAGE_SIZE) } },
+      params: { query: { status: 'awaiting_endorsement', page, limit: PAGE_SIZE } },
     }),
   );
   const views = await Promise.all(
@@ -57,7 +61,7 @@ export function EndorsementsPage() {
     () =>
       unwrap(
         api.GET('/api/v1/meetings', {
-          params: { query: { status: 'scheduled', upcoming: 'true', limit: count(100) } },
+          params: { query: { status: 'scheduled', upcoming: 'true', limit: 100 } },
         }),
       ),
     [],
@@ -89,9 +93,7 @@ export function EndorsementsPage() {
           <>
             {notes.error ? <ProblemBanner error={notes.error} /> : null}
             {rows.length === 0 ? (
-              <p className="notice" role="status">
-                {t('endorsements.empty')}
-              </p>
+              <Notice>{t('endorsements.empty')}</Notice>
             ) : (
               <Section title={t('endorsements.listTitle', { total })} id="endorsements-list">
                 <div className="table-wrap">
@@ -118,21 +120,13 @@ export function EndorsementsPage() {
                     </tbody>
                   </table>
                 </div>
-                {total > PAGE_SIZE ? (
-                  <nav className="actions" aria-label={t('endorsements.pages')}>
-                    <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-                      {t('common:previous')}
-                    </button>
-                    <span>{t('common:pageOf', { page, pages: Math.ceil(total / PAGE_SIZE) })}</span>
-                    <button
-                      type="button"
-                      disabled={page * PAGE_SIZE >= total}
-                      onClick={() => setPage(page + 1)}
-                    >
-                      {t('common:next')}
-                    </button>
-                  </nav>
-                ) : null}
+                <Pager
+                  label={t('endorsements.pages')}
+                  page={page}
+                  limit={PAGE_SIZE}
+                  total={total}
+                  onPage={setPage}
+                />
               </Section>
             )}
           </>
@@ -191,17 +185,11 @@ function NoteRow({
         )}
       </td>
       <td>
-        <span className="badge warn">{t(`common:status.${note.status}`)}</span>
+        <NoteStatusBadge status={note.status} />
       </td>
     </tr>
   );
 }
-
-const STATE_CLASS: Record<CountryEndorsement['state'], string> = {
-  pending: 'warn',
-  endorsed: 'ok',
-  returned: 'bad',
-};
 
 function CountryStates({
   endorsements,
@@ -223,7 +211,7 @@ function CountryStates({
               {countryName(e.countryCode)}
               {mine ? ` ${t('endorsements.yourCountry')}` : ''}
             </span>{' '}
-            <span className={`badge ${STATE_CLASS[e.state]}`}>{t(`endorsements.state.${e.state}`)}</span>{' '}
+            <Badge tone={ENDORSEMENT_TONE[e.state]}>{t(`endorsements.state.${e.state}`)}</Badge>{' '}
             <span className="muted">
               {e.state === 'pending'
                 ? e.ageDays < 1

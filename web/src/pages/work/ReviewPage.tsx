@@ -2,23 +2,17 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { ApiError, api, download, unwrap, type Schemas } from '../../api/client';
+import { qualityCriteria } from '../../api/criteria';
+import { FocusedNotice } from '../../components/Notice';
 import { Page, Section } from '../../components/Page';
 import { Loaded, ProblemBanner } from '../../components/Problem';
 import { Money } from '../../components/Time';
+import { useCountryNames } from '../../countries';
 import { asApiError, useAction, useResource } from '../../hooks';
 import { DueDate, ReviewState } from './Assignments';
 import { ConflictForm } from './ConflictForm';
-import { FocusedNotice } from './Notice';
 import { ScoringForm, SubmittedReview } from './Scoring';
-import {
-  formatLength,
-  myAssignment,
-  qualityOf,
-  useCountryNames,
-  useIsolate,
-  type Assignment,
-  type Review,
-} from './shared';
+import { formatLength, myAssignment, useIsolate, type Assignment, type Review } from './shared';
 import './work.css';
 
 type NoteView = Schemas['ConceptNoteView'];
@@ -89,7 +83,7 @@ function ReviewScreen({ data, reload }: { data: ReviewData; reload: () => void }
     review?.criteriaSetVersion != null
       ? (data.sets.find((s) => s.version === review.criteriaSetVersion) ?? newest)
       : newest;
-  const quality = set ? qualityOf(set) : undefined;
+  const quality = set ? qualityCriteria(set) : undefined;
   const version = set?.version ?? null;
   const isSubmitted = review?.state === 'submitted' || assignment.status === 'submitted';
 

@@ -1,20 +1,19 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap, type ApiError } from '../../api/client';
+import { api, unwrap } from '../../api/client';
+import type { QualityCriteria, QualityCriterion } from '../../api/criteria';
 import { Field, FieldSet } from '../../components/Field';
+import { Notice } from '../../components/Notice';
 import { Section } from '../../components/Page';
 import { ProblemBanner } from '../../components/Problem';
 import { DateTime } from '../../components/Time';
 import { formatNumber } from '../../format';
 import { useAction } from '../../hooks';
 import {
-  fieldError,
   RECOMMENDATIONS,
   scaleValues,
   useIsolate,
   type Assignment,
-  type Criterion,
-  type Quality,
   type Recommendation,
   type Review,
 } from './shared';
@@ -25,27 +24,21 @@ interface Entry {
 }
 
 /** A criterion's weight as its share of all the weights ("20 %"). */
-function useWeight(quality: Quality) {
+function useWeight(quality: QualityCriteria) {
   const { i18n } = useTranslation();
   const total = quality.criteria.reduce((sum, c) => sum + c.weight, 0);
   const format = new Intl.NumberFormat(i18n.language, { style: 'percent', maximumFractionDigits: 1 });
-  return (c: Criterion) => (total > 0 ? format.format(c.weight / total) : String(c.weight));
+  return (c: QualityCriterion) => (total > 0 ? format.format(c.weight / total) : String(c.weight));
 }
 
 /** A scale value with its label ("Good (3)"). */
-function useScaleLabel(quality: Quality) {
+function useScaleLabel(quality: QualityCriteria) {
   const { t } = useTranslation('work');
   const isolate = useIsolate();
   return (value: number) => {
     const label = quality.scale.labels[String(value)];
     return label ? t('review.scaleOption', { label: isolate(label), value }) : String(value);
   };
-}
-
-/** The server's messages for exactly this field (not those under it). */
-function exactly(error: ApiError | undefined, field: string): string | undefined {
-  const messages = (error?.problem.errors ?? []).filter((e) => e.field === field).map((e) => e.message);
-  return messages.length > 0 ? messages.join('; ') : undefined;
 }
 
 function join(...messages: (string | undefined)[]): string | undefined {
@@ -67,7 +60,7 @@ export function ScoringForm({
   onSubmitted,
 }: {
   assignment: Assignment;
-  quality: Quality;
+  quality: QualityCriteria;
   version: number | null;
   review?: Review;
   /** After a draft is saved (to refresh what the page says of it). */
@@ -129,7 +122,7 @@ export function ScoringForm({
   };
 
   const error = save.error;
-  const scoresMessage = exactly(error, 'scores');
+  const scoresMessage = error?.exactField('scores');
   const scoredCount = quality.criteria.filter((c) => entries[c.code]?.score !== undefined).length;
 
   return (
@@ -158,11 +151,11 @@ export function ScoringForm({
           const unscored = entry.score === undefined;
           const scoreError =
             join(
-              index >= 0 ? fieldError(error, `scores.${index}.score`) : undefined,
-              index >= 0 ? fieldError(error, `scores.${index}.code`) : undefined,
-              index >= 0 ? exactly(error, `scores.${index}`) : undefined,
+              index >= 0 ? error?.field(`scores.${index}.score`) : undefined,
+              index >= 0 ? error?.field(`scores.${index}.code`) : undefined,
+              index >= 0 ? error?.exactField(`scores.${index}`) : undefined,
             ) ?? (scoresMessage && unscored ? t('review.notScored') : undefined);
-          const commentError = index >= 0 ? fieldError(error, `scores.${index}.comment`) : undefined;
+          const commentError = index >= 0 ? error?.field(`scores.${index}.comment`) : undefined;
           return (
             <FieldSet
               key={c.code}
@@ -206,7 +199,7 @@ export function ScoringForm({
       </section>
 
       <Section title={t('review.conclusionTitle')} id="review-conclusion">
-        <FieldSet legend={t('review.recommendation')} error={fieldError(error, 'recommendation')}>
+        <FieldSet legend={t('review.recommendation')} error={error?.field('recommendation')}>
           <div className="work-scale">
             {RECOMMENDATIONS.map((r) => (
               <label key={r}>
@@ -226,7 +219,7 @@ export function ScoringForm({
             ))}
           </div>
         </FieldSet>
-        <Field label={t('review.overallComment')} error={fieldError(error, 'overallComment')}>
+        <Field label={t('review.overallComment')} error={error?.field('overallComment')}>
           <textarea
             value={overall}
             maxLength={10000}
@@ -242,9 +235,9 @@ export function ScoringForm({
       <section className="card work-submit" aria-label={t('review.actionsLabel')}>
         <ProblemBanner error={error} shown={['scores', 'recommendation', 'overallComment']} />
         {savedAt ? (
-          <p className="notice" role="status">
+          <Notice>
             {t('review.draftSaved')} <DateTime value={savedAt} />
-          </p>
+          </Notice>
         ) : dirty ? (
           <p className="muted" role="status">
             {t('review.unsaved')}
@@ -285,7 +278,7 @@ export function SubmittedReview({
   weightedScore,
   submittedAt,
 }: {
-  quality: Quality;
+  quality: QualityCriteria;
   version: number | null;
   review?: Review;
   weightedScore: number | null | undefined;
