@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { CutoffService } from '../../src/meetings/cutoff.service';
 import { createUser, TestClock } from '../harness';
 import { PDF_BYTES } from '../factories';
@@ -21,6 +21,15 @@ import {
  * in a browser is time passing: the application clock moves past the cut-off and the cut-off job
  * closes the agenda.
  */
+/** The text of the messages a control points at (aria-describedby): what a screen reader reads with it. */
+async function messageOf(page: Page, control: Locator): Promise<string> {
+  const ids = ((await control.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter(Boolean);
+  const texts = await Promise.all(
+    ids.map((id) => page.locator(`[id="${id}"].field-error`).allTextContents()),
+  );
+  return texts.flat().join(' ').trim();
+}
+
 /** The control labelled exactly `label` (a required field's label ends with an asterisk). */
 function byLabel(page: Page, label: string) {
   return page.getByLabel(new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\*)?$`));
@@ -280,8 +289,21 @@ describe('the story of a concept note, in a browser', () => {
     await page.getByRole('heading', { name: 'Decisions', exact: true }).waitFor();
     await byLabel(page, 'Outcome').selectOption('funded');
     await byLabel(page, 'Rationale').fill('Strong joint programme, within the envelope.');
-    // The application clock is in 2031; the form's default date comes from the browser's today.
-    await page.getByLabel('Full programme due on').fill('2031-10-15');
+    // A date before the application clock's today (2031) is refused: the server's message shows
+    // next to the field, tied to it for screen readers, and nothing is recorded.
+    const due = page.getByLabel('Full programme due on');
+    await due.fill('2030-06-30');
+    await page.getByRole('button', { name: 'Save draft decision' }).click();
+    await page.locator('.field-error', { hasText: 'must not be in the past' }).waitFor();
+    expect(await messageOf(page, due)).toBe('must not be in the past');
+    expect(await due.getAttribute('aria-invalid')).toBe('true');
+    const [{ n: drafts }] = await env.system.dataSource.query(
+      `SELECT count(*)::int AS n FROM decisions WHERE meeting_id = $1`,
+      [meetingId],
+    );
+    expect(drafts).toBe(0);
+    await check(page, 'decision refused');
+    await due.fill('2031-10-15');
     await page.getByRole('button', { name: 'Save draft decision' }).click();
     await page
       .getByText(/Draft decision saved/)
@@ -307,6 +329,49 @@ describe('the story of a concept note, in a browser', () => {
     ]);
     expect(row.status).toBe('funded');
     await page.context().close();
+  });
+
+  it('shows the same screens in Arabic, right-to-left', async () => {
+    const [assignment] = await env.system.dataSource.query(
+      `SELECT id FROM review_assignments WHERE note_id = $1`,
+      [noteId],
+    );
+    const screens: [string, string, string][] = [
+      ['applicant', '/concept-notes/new', 'note-form'],
+      ['applicant', `/concept-notes/${noteId}`, 'note'],
+      ['secretariat', '/dashboard', 'dashboard'],
+      ['secretariat', `/concept-notes/${noteId}/screening`, 'screening'],
+      ['secretariat', `/concept-notes/${noteId}/reviewers`, 'reviewers'],
+      ['reviewer', `/review-assignments/${assignment.id}`, 'review'],
+      ['secretariat', `/meetings/${meetingId}`, 'meeting'],
+    ];
+    const pages = new Map<string, Page>();
+    for (const [who, url, name] of screens) {
+      let page = pages.get(who);
+      if (!page) {
+        page = await openPage(env, 'en-GB', 'Asia/Amman');
+        await signIn(page, people[who].email);
+        await page.getByLabel('Language').selectOption('ar');
+        await page.waitForFunction("document.documentElement.dir === 'rtl'");
+        pages.set(who, page);
+      }
+      await page.goto(url);
+      await page.waitForFunction("document.documentElement.dir === 'rtl'");
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(await page.evaluate<string>('getComputedStyle(document.body).direction')).toBe('rtl');
+      // Translated: the navigation, and the page heading unless it is the note's or meeting's own title.
+      await page.getByRole('navigation', { name: 'التنقل الرئيسي' }).waitFor();
+      const heading = (await page.getByRole('heading', { level: 1 }).textContent()) ?? '';
+      const ownTitle = heading.includes(noteTitle) || heading.includes('Steering Committee, April 2031');
+      expect({ screen: name, translated: ownTitle || /\p{Script=Arabic}/u.test(heading) }).toEqual({
+        screen: name,
+        translated: true,
+      });
+      await screenshot(page, `${name}-ar`);
+      await check(page, `${name} (Arabic)`);
+    }
+    for (const page of pages.values()) await page.context().close();
   });
 
   it('passes the accessibility check on every screen of the story', () => {
