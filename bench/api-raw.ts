@@ -376,13 +376,20 @@ export async function startRawServer(options: {
       values.push(`%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       where += ` AND ("n"."title" || ' ' || "n"."summary" || ' ' || coalesce("n"."reference_code", '')) ILIKE $${values.length}`;
     }
-    const rows = await query(SQL.listPage(where, limit, (page - 1) * limit), values);
-    const notes = rows.map((r) => ({ note: unalias(r, 'n'), lead: unalias(r, 'lead') }));
-    const ids = notes.map((n) => n.note.id as string);
-    const shares = ids.length
-      ? (await query(SQL.listShares(ids.length), ids)).map((r) => unalias(r, 'ParticipatingOrganization'))
-      : [];
-    const [{ count }] = await query(SQL.listCount(where), values);
+    // As ours: the page and its organizations, and the count at the same time.
+    const pageWithShares = async () => {
+      const rows = await query(SQL.listPage(where, limit, (page - 1) * limit), values);
+      const notes = rows.map((r) => ({ note: unalias(r, 'n'), lead: unalias(r, 'lead') }));
+      const ids = notes.map((n) => n.note.id as string);
+      const shares = ids.length
+        ? (await query(SQL.listShares(ids.length), ids)).map((r) => unalias(r, 'ParticipatingOrganization'))
+        : [];
+      return { notes, shares };
+    };
+    const [{ notes, shares }, [{ count }]] = await Promise.all([
+      pageWithShares(),
+      query(SQL.listCount(where), values),
+    ]);
     return {
       items: notes.map(({ note, lead }) => ({
         id: note.id,

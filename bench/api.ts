@@ -209,7 +209,8 @@ async function main(): Promise<void> {
         const ourStatements = sent[label].map((s) => normalize(s.sql));
         if (a.status !== 200 || b.status !== 200)
           throw new Error(`${label}: ours answered ${a.status}, raw ${b.status}`);
-        if (!isDeepStrictEqual(ourStatements, rawStatements.map(normalize))) {
+        // Compared as sets of statements: the list sends its page and its count at once.
+        if (!isDeepStrictEqual([...ourStatements].sort(), rawStatements.map(normalize).sort())) {
           console.error({ ours: ourStatements, raw: rawStatements.map(normalize) });
           throw new Error(`${label}: the raw server does not send the statements ours sends`);
         }

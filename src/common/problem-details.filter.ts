@@ -46,6 +46,9 @@ const DATABASE_DOWN = new Set([
   '08003',
 ]);
 
+/** What a 503 asks the client to wait before trying again. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** Fastify's JSON parse errors, which Nest re-throws as plain HttpExceptions keeping only the message. */
 const MALFORMED_JSON =
   /^Body (is not valid JSON but|cannot be empty when) content-type is set to 'application\/json'$/;
@@ -113,12 +116,14 @@ export function toProblem(error: unknown, request: { url: string; id: string }):
   if (driverCode && DATABASE_DOWN.has(driverCode)) {
     return base(503, 'DATABASE_UNAVAILABLE', 'The database is unreachable; try again shortly');
   }
+  if (error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message)) {
+    // Every pooled connection stayed busy for connectionTimeoutMillis (DATABASE_POOL_SIZE).
+    return base(503, 'DATABASE_BUSY', 'Every database connection is in use; try again shortly');
+  }
   if (
     error instanceof Error &&
     // The last: a database closed to connections (ALLOW_CONNECTIONS false), SQLSTATE 55000 at connect.
-    /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|is not currently accepting connections/i.test(
-      error.message,
-    )
+    /Connection terminated|connect ECONNREFUSED|is not currently accepting connections/i.test(error.message)
   ) {
     return base(503, 'DATABASE_UNAVAILABLE', 'The database is unreachable; try again shortly');
   }
@@ -148,6 +153,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number') {
       void reply.header('retry-after', String(problem.retryAfterSeconds));
+    } else if (problem.status === 503) {
+      // The pool waits up to 3 s for a connection; a client retrying after that finds a new one.
+      void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     }
     void reply
       .status(problem.status)

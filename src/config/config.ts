@@ -35,6 +35,12 @@ class EnvSchema {
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/mptf';
 
+  @Transform(toInt)
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE = 10;
+
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -146,6 +152,8 @@ class EnvSchema {
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   databaseUrl: string;
+  /** Connections each process keeps open to PostgreSQL at most. */
+  databasePoolSize: number;
   redisUrl: string;
   port: number;
   publicUrl: string;
@@ -226,6 +234,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
   return {
     env: env.NODE_ENV as AppConfig['env'],
     databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     redisUrl: env.REDIS_URL,
     port: env.PORT,
     publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),

@@ -9,7 +9,9 @@ const MIGRATIONS = __filename.endsWith('.js')
   ? join(__dirname, '..', 'migrations', '*.js')
   : join(__dirname, '..', '..', 'migrations', '*.ts');
 
-export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataSourceOptions {
+export function dataSourceOptions(
+  config: Pick<AppConfig, 'databaseUrl'> & Partial<Pick<AppConfig, 'databasePoolSize'>>,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.databaseUrl,
@@ -20,6 +22,7 @@ export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>): DataS
     uuidExtension: 'pgcrypto',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: 10, connectionTimeoutMillis: 3000 },
+    // A request that waits longer than connectionTimeoutMillis for a connection answers 503.
+    extra: { max: config.databasePoolSize ?? 10, connectionTimeoutMillis: 3000 },
   };
 }

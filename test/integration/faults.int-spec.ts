@@ -354,6 +354,7 @@ describe('the database connection dropped in the middle of a request', () => {
     expect(cut.status).toBe(503);
     expect(cut.headers['content-type']).toContain('application/problem+json');
     expect(cut.body).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+    expect(cut.headers['retry-after']).toBe('5');
     // While the database refuses connections, other requests fail the same way.
     const refused = await http(system, 'GET', '/api/v1/concept-notes', { token: lead.token });
     expect(refused.status).toBe(503);
@@ -374,6 +375,31 @@ describe('the database connection dropped in the middle of a request', () => {
     expect(list.body.items.map((n: { id: string }) => n.id)).toContain(again.body.id);
     expect(await notesTitled()).toEqual([{ id: again.body.id }]);
     expect(await createdEvents()).toBe(1);
+  });
+});
+
+describe('every database connection busy', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem({ env: { DATABASE_POOL_SIZE: '2' } });
+  });
+  afterAll(() => system?.close());
+
+  it('answers 503 DATABASE_BUSY with Retry-After once the pool has waited, and serves again when a connection frees', async () => {
+    const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    // The pool of DATABASE_POOL_SIZE connections, both taken.
+    const held = [system.dataSource.createQueryRunner(), system.dataSource.createQueryRunner()];
+    for (const runner of held) await runner.connect();
+    try {
+      const busy = await http(system, 'GET', '/api/v1/concept-notes', { token: lead.token });
+      expect(busy.status).toBe(503);
+      expect(busy.body).toMatchObject({ status: 503, code: 'DATABASE_BUSY' });
+      expect(busy.headers['retry-after']).toBe('5');
+    } finally {
+      for (const runner of held) await runner.release();
+    }
+    const served = await http(system, 'GET', '/api/v1/concept-notes', { token: lead.token });
+    expect(served.status).toBe(200);
   });
 });
 
