@@ -1,13 +1,20 @@
 /*
- * Packet rendering: time and peak memory to render the committee packet of a meeting with 100
- * notes (mixed scripts, long summaries, three reviews each), beside a raw pdf-lib baseline that
- * draws the same text with the same fonts and no layout: naive wrapping by character count, one
- * drawText per line, no bidi, no tables, no page numbers, no outline.
+ * Packet rendering: time and peak memory to render the committee packet of a meeting (mixed
+ * scripts, long summaries, three reviews each) at several agenda sizes, beside a raw pdf-lib
+ * baseline that draws the same text with the same fonts and no layout: naive wrapping by
+ * character count, one drawText per line, no bidi, no tables, no page numbers, no outline.
  *
- * Each side runs in its own process (peak RSS is per process): one cold render (fonts read and
- * parsed, code not yet optimised), then three warm ones, as compiled JavaScript (see compile()).
+ * Items reach the renderer as they do from PacketDataLoader: the agenda lines first, then each
+ * item's content made only when its section is written (renderPacketFrom), so what grows with the
+ * agenda is the document itself, not the data held. The sizes tell whether memory stays bounded:
+ * peak RSS and the RSS added by rendering at each size, and how much the latter grows from the
+ * smallest size to the largest.
  *
- *   npm run bench:packet            (BENCH_NOTES=… to change the size)
+ * Each side and size runs in its own process (peak RSS is per process): one cold render (fonts
+ * read and parsed, code not yet optimised), then three warm ones, as compiled JavaScript (see
+ * compile()).
+ *
+ *   npm run bench:packet            (BENCH_NOTES=50,100,200 to change the sizes)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,11 +22,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, type PDFFont } from 'pdf-lib';
 import { MIXED, TITLES, noteRevision, packet, packetItem, prose } from '../test/packet-fixtures';
-import { renderPacketPdf, type PacketData } from '../src/packets/packet-pdf';
+import {
+  agendaLine,
+  renderPacketFrom,
+  type AgendaLine,
+  type PacketItem,
+  type PacketSource,
+} from '../src/packets/packet-pdf';
 import { fontkitAdapter, loadFaces } from '../src/packets/pdf/fonts';
 import { record } from './record';
 
-const NOTES = Number(process.env.BENCH_NOTES ?? 100);
+const SIZES = (process.env.BENCH_NOTES ?? '50,100,200')
+  .split(',')
+  .map((size) => Number(size.trim()))
+  .filter((size) => Number.isInteger(size) && size > 0)
+  .sort((a, b) => a - b);
 const SUMMARY_WORDS = 1500;
 const WARM_RUNS = 3;
 
@@ -50,47 +67,59 @@ function sentences(vocabulary: string[], words: number, seed: number, space = ' 
   return [...out, sentence.join(space) + stop].join(space);
 }
 
-function data(): PacketData {
-  const items = Array.from({ length: NOTES }, (_, i) => {
-    const position = i + 1;
-    const english = prose(SUMMARY_WORDS, position);
-    const variants = [
-      { title: `${TITLES.english} (${position})`, language: 'en', summary: english, summaryEn: null },
-      {
-        title: `${TITLES.arabic} ${position}`,
-        language: 'ar',
-        summary: sentences(ARABIC, SUMMARY_WORDS, position),
-        summaryEn: english,
-      },
-      {
-        title: `${TITLES.chinese} ${position}`,
-        language: 'zh',
-        summary: sentences(CHINESE, SUMMARY_WORDS, position, '', '。'),
-        summaryEn: english,
-      },
-      {
-        title: `${TITLES.russian} ${position}`,
-        language: 'ru',
-        summary: sentences(RUSSIAN, SUMMARY_WORDS, position),
-        summaryEn: english,
-      },
-      { title: `${MIXED} ${position}`, language: 'en', summary: `${MIXED}. ${english}`, summaryEn: null },
-    ];
-    return packetItem(position, noteRevision(position, variants[i % variants.length]), {
-      lateExceptionReason:
-        position % 17 === 0 ? 'Placed by the secretariat after a technical revision.' : null,
-      noteStatus: position % 23 === 0 ? 'in_review' : 'ready_for_committee',
-    });
+/** The note at `position` of the agenda: made on demand, as the loader reads it from the database. */
+function item(position: number): PacketItem {
+  const english = prose(SUMMARY_WORDS, position);
+  const variants = [
+    { title: `${TITLES.english} (${position})`, language: 'en', summary: english, summaryEn: null },
+    {
+      title: `${TITLES.arabic} ${position}`,
+      language: 'ar',
+      summary: sentences(ARABIC, SUMMARY_WORDS, position),
+      summaryEn: english,
+    },
+    {
+      title: `${TITLES.chinese} ${position}`,
+      language: 'zh',
+      summary: sentences(CHINESE, SUMMARY_WORDS, position, '', '。'),
+      summaryEn: english,
+    },
+    {
+      title: `${TITLES.russian} ${position}`,
+      language: 'ru',
+      summary: sentences(RUSSIAN, SUMMARY_WORDS, position),
+      summaryEn: english,
+    },
+    { title: `${MIXED} ${position}`, language: 'en', summary: `${MIXED}. ${english}`, summaryEn: null },
+  ];
+  return packetItem(position, noteRevision(position, variants[(position - 1) % variants.length]), {
+    lateExceptionReason: position % 17 === 0 ? 'Placed by the secretariat after a technical revision.' : null,
+    noteStatus: position % 23 === 0 ? 'in_review' : 'ready_for_committee',
   });
-  return packet(items);
 }
 
-/** Every string the packet prints, roughly as blocks of text. */
-function strings(packetData: PacketData): string[] {
-  const out: string[] = [packetData.meeting.title, `Committee packet, version ${packetData.version}`];
-  for (const item of packetData.items)
-    out.push(`${item.position} ${item.note.referenceCode} ${item.note.title}`);
-  for (const { note, assessment, screening, reviews, lateExceptionReason } of packetData.items) {
+/**
+ * The packet of `notes` items as the service hands it to the renderer: the agenda lines up front
+ * (each item made and dropped again, as the loader's one query gives them), the items one by one.
+ */
+function source(notes: number): PacketSource {
+  const positions = Array.from({ length: notes }, (_, i) => i + 1);
+  const header = packet([]);
+  return {
+    ...header,
+    agenda: positions.map((position) => agendaLine(item(position))),
+    items: (function* () {
+      for (const position of positions) yield item(position);
+    })(),
+  };
+}
+
+/** Every string the packet prints, roughly as blocks of text, item by item. */
+function* strings(agenda: AgendaLine[], items: Iterable<PacketItem>, title: string): Generator<string> {
+  yield title;
+  for (const line of agenda) yield `${line.position} ${line.referenceCode} ${line.title}`;
+  for (const { note, assessment, screening, reviews, lateExceptionReason } of items) {
+    const out: string[] = [];
     out.push(
       `Item ${note.referenceCode}`,
       note.title,
@@ -112,12 +141,12 @@ function strings(packetData: PacketData): string[] {
     for (const c of reviews?.perCriterion ?? []) out.push(`${c.code} ${c.criterion} ${c.mean}`);
     for (const r of reviews?.comments ?? []) out.push(r.overallComment ?? '');
     out.push(lateExceptionReason ?? '');
+    yield* out.filter((s) => s !== '');
   }
-  return out.filter((s) => s !== '');
 }
 
 /** The baseline: pdf-lib's own drawText, a line every 90 characters, the CJK font for blocks with CJK. */
-async function baseline(packetData: PacketData): Promise<Uint8Array> {
+async function baseline(packetSource: PacketSource): Promise<Uint8Array> {
   const faces = loadFaces();
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkitAdapter);
@@ -133,7 +162,8 @@ async function baseline(packetData: PacketData): Promise<Uint8Array> {
     page.drawText(line, { x: 56, y, size: 10, font });
     y -= 14;
   };
-  for (const block of strings(packetData)) {
+  const items = packetSource.items as Iterable<PacketItem>;
+  for (const block of strings(packetSource.agenda, items, packetSource.meeting.title)) {
     const font = /[\u3000-\u9fff\uff00-\uffef]/.test(block) ? cjk : latin;
     for (const paragraph of block.split('\n')) {
       for (let i = 0; i < paragraph.length; i += 90) draw(paragraph.slice(i, i + 90), font);
@@ -152,11 +182,13 @@ interface Sample {
 }
 
 /** Renders in this process; the first render's PDF goes to `out` for the parent to count its pages. */
-async function child(mode: 'packet' | 'baseline', out: string): Promise<Sample> {
-  const packetData = data();
+async function child(mode: 'packet' | 'baseline', notes: number, out: string): Promise<Sample> {
   const timed = async () => {
+    // A fresh source each time: its items are made as the render reaches them.
+    const packetSource = source(notes);
     const start = process.hrtime.bigint();
-    const bytes = mode === 'packet' ? await renderPacketPdf(packetData) : await baseline(packetData);
+    const bytes =
+      mode === 'packet' ? (await renderPacketFrom(packetSource)).bytes : await baseline(packetSource);
     return { bytes, ms: Number(process.hrtime.bigint() - start) / 1e6 };
   };
   const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
@@ -195,11 +227,15 @@ function compile(): string {
   return join(out, 'bench', 'packet-render.js');
 }
 
-async function run(script: string, mode: 'packet' | 'baseline'): Promise<Sample & { pages: number }> {
+async function run(
+  script: string,
+  mode: 'packet' | 'baseline',
+  notes: number,
+): Promise<Sample & { pages: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-packet-'));
   try {
     const out = join(dir, `${mode}.pdf`);
-    const output = execFileSync(process.execPath, [script, mode, out], { encoding: 'utf8' });
+    const output = execFileSync(process.execPath, [script, mode, String(notes), out], { encoding: 'utf8' });
     const sample = JSON.parse(output.trim().split('\n').pop() ?? '{}') as Sample;
     const pages = (await PDFDocument.load(readFileSync(out), { updateMetadata: false })).getPageCount();
     return { ...sample, pages };
@@ -208,28 +244,45 @@ async function run(script: string, mode: 'packet' | 'baseline'): Promise<Sample 
   }
 }
 
+const ratio = (a: number, b: number) => Number((a / Math.max(b, 1)).toFixed(2));
+/** a ÷ b for figures below 1 as well (growth factors, megabytes per note); none when b is not positive. */
+const quotient = (a: number, b: number) => (b > 0 ? Number((a / b).toFixed(2)) : undefined);
+const added = (sample: Sample) => sample.maxRssMb - sample.rssBeforeMb;
+
 async function main(): Promise<void> {
   const mode = process.argv[2];
   if (mode === 'packet' || mode === 'baseline') {
-    console.log(JSON.stringify(await child(mode, process.argv[3])));
+    console.log(JSON.stringify(await child(mode, Number(process.argv[3]), process.argv[4])));
     return;
   }
+  if (SIZES.length === 0) throw new Error('BENCH_NOTES: give one or more agenda sizes, e.g. 50,200');
   const script = compile();
-  let ours: Awaited<ReturnType<typeof run>>;
-  let raw: Awaited<ReturnType<typeof run>>;
+  const runs: {
+    notes: number;
+    ours: Awaited<ReturnType<typeof run>>;
+    raw: Awaited<ReturnType<typeof run>>;
+  }[] = [];
   try {
-    ours = await run(script, 'packet');
-    raw = await run(script, 'baseline');
+    for (const notes of SIZES) {
+      runs.push({
+        notes,
+        ours: await run(script, 'packet', notes),
+        raw: await run(script, 'baseline', notes),
+      });
+    }
   } finally {
     rmSync(join(script, '..', '..'), { recursive: true, force: true });
   }
-  console.log(
-    `packet: ${ours.pages} pages, ${Math.round(ours.kilobytes)} KB; baseline: ${raw.pages} pages, ${Math.round(raw.kilobytes)} KB`,
-  );
-  const ratio = (a: number, b: number) => Number((a / Math.max(b, 1)).toFixed(2));
-  record([
+  for (const { notes, ours, raw } of runs) {
+    console.log(
+      `${notes} notes: packet ${ours.pages} pages, ${Math.round(ours.kilobytes)} KB, peak RSS ${Math.round(ours.maxRssMb)} MB, ` +
+        `RSS added ${Math.round(added(ours))} MB; baseline ${raw.pages} pages, ${Math.round(raw.kilobytes)} KB, ` +
+        `peak RSS ${Math.round(raw.maxRssMb)} MB, RSS added ${Math.round(added(raw))} MB`,
+    );
+  }
+  const figures: Parameters<typeof record>[0] = runs.flatMap(({ notes, ours, raw }) => [
     {
-      name: `packet render, ${NOTES} notes (cold, first in process)`,
+      name: `packet render, ${notes} notes (cold, first in process)`,
       value: Math.round(ours.coldMs),
       unit: 'ms',
       baseline: Math.round(raw.coldMs),
@@ -237,7 +290,7 @@ async function main(): Promise<void> {
       goal: '≤ 3000 ms',
     },
     {
-      name: `packet render, ${NOTES} notes (warm, median of ${WARM_RUNS})`,
+      name: `packet render, ${notes} notes (warm, median of ${WARM_RUNS})`,
       value: Math.round(ours.warmMs),
       unit: 'ms',
       baseline: Math.round(raw.warmMs),
@@ -245,7 +298,7 @@ async function main(): Promise<void> {
       goal: '≤ 3000 ms',
     },
     {
-      name: `packet render, ${NOTES} notes (peak RSS)`,
+      name: `packet render, ${notes} notes (peak RSS)`,
       value: Math.round(ours.maxRssMb),
       unit: 'MB',
       baseline: Math.round(raw.maxRssMb),
@@ -253,18 +306,45 @@ async function main(): Promise<void> {
       goal: '≤ 300 MB',
     },
     {
-      name: `packet render, ${NOTES} notes (RSS added by rendering)`,
-      value: Math.round(ours.maxRssMb - ours.rssBeforeMb),
+      name: `packet render, ${notes} notes (RSS added by rendering)`,
+      value: Math.round(added(ours)),
       unit: 'MB',
-      baseline: Math.round(raw.maxRssMb - raw.rssBeforeMb),
-      ratio: ratio(ours.maxRssMb - ours.rssBeforeMb, raw.maxRssMb - raw.rssBeforeMb),
+      baseline: Math.round(added(raw)),
+      ratio: ratio(added(ours), added(raw)),
     },
     {
-      name: `packet render, ${NOTES} notes (pages)`,
+      name: `packet render, ${notes} notes (pages)`,
       value: ours.pages,
       unit: 'pages',
     },
   ]);
+  if (runs.length >= 2) {
+    // How memory grows with the agenda: RSS added at the largest size over that at the smallest,
+    // beside the growth of the agenda itself (and of the baseline's).
+    const small = runs[0];
+    const large = runs[runs.length - 1];
+    const growth = (a: Sample, b: Sample) => quotient(added(a), added(b)) ?? 0;
+    const perNote = (a: Sample, b: Sample) =>
+      Number(((added(a) - added(b)) / (large.notes - small.notes)).toFixed(2));
+    figures.push(
+      {
+        name: `packet render, RSS added at ${large.notes} notes ÷ at ${small.notes} notes`,
+        value: growth(large.ours, small.ours),
+        unit: '×',
+        baseline: growth(large.raw, small.raw),
+        ratio: quotient(growth(large.ours, small.ours), growth(large.raw, small.raw)),
+        goal: `< ${quotient(large.notes, small.notes)} × (the agenda's growth)`,
+      },
+      {
+        name: `packet render, RSS added per further note (${small.notes} → ${large.notes} notes)`,
+        value: perNote(large.ours, small.ours),
+        unit: 'MB',
+        baseline: perNote(large.raw, small.raw),
+        ratio: quotient(perNote(large.ours, small.ours), perNote(large.raw, small.raw)),
+      },
+    );
+  }
+  record(figures);
 }
 
 main().catch((error: unknown) => {

@@ -14,7 +14,14 @@ import {
   packetItem,
 } from '../../test/packet-fixtures';
 import { normalise, pdfText, textRuns, type TextRun } from '../../test/pdf-readback';
-import { renderPacket, renderPacketPdf, type PacketData } from './packet-pdf';
+import {
+  agendaLine,
+  renderPacket,
+  renderPacketFrom,
+  renderPacketPdf,
+  type PacketData,
+  type PacketItem,
+} from './packet-pdf';
 import { readOutline } from './pdf/outline';
 
 /** The letters of an Arabic string, sorted: survives pdftotext's lam-alef swap and visual order. */
@@ -195,6 +202,31 @@ describe('renderPacketPdf', () => {
     const again = await renderPacket(data);
     expect(Buffer.from(again.bytes).equals(Buffer.from(bytes))).toBe(true);
     expect(again.pageCount).toBe(doc.getPageCount());
+  });
+
+  it('renders the same bytes from items loaded one at a time as from items held in memory', async () => {
+    let loaded = 0;
+    const items = data.items;
+    const lazy = await renderPacketFrom({
+      ...data,
+      agenda: items.map(agendaLine),
+      items: (async function* () {
+        for (const item of items) {
+          loaded += 1;
+          yield await Promise.resolve(item);
+        }
+      })(),
+    });
+    expect(loaded).toBe(items.length);
+    expect(Buffer.from(lazy.bytes).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('refuses items that do not follow the agenda it printed', async () => {
+    const agenda = data.items.map(agendaLine);
+    const source = (items: PacketItem[]) => renderPacketFrom({ ...data, agenda, items });
+    await expect(source(data.items.slice(0, -1))).rejects.toThrow(/item sections for/);
+    await expect(source([...data.items].reverse())).rejects.toThrow(/does not follow the agenda/);
+    await expect(source([...data.items, data.items[0]])).rejects.toThrow(/does not follow the agenda/);
   });
 
   it('embeds three subset fonts with Unicode maps, which poppler renders without complaint', () => {

@@ -33,6 +33,33 @@ export interface PacketData {
   items: PacketItem[];
 }
 
+/**
+ * What the cover and the agenda table print of an item: known before any item's content is loaded.
+ * Every field is the item's own (PacketItem carries the same ones).
+ */
+export interface AgendaLine {
+  position: number;
+  groupLabel: string | null;
+  noteStatus: ConceptNoteStatus;
+  lateExceptionReason: string | null;
+  referenceCode: string | null;
+  title: string;
+}
+
+/**
+ * A packet whose items come one at a time, in agenda order, as the renderer reaches them: the loader
+ * reads each item's content (summaries, screening, reviews) only when its section is written, so
+ * the data held while rendering does not grow with the agenda. `items` yields exactly one item per
+ * agenda line, in the same order.
+ */
+export interface PacketSource {
+  meeting: PacketData['meeting'];
+  version: number;
+  generatedAt: Date;
+  agenda: AgendaLine[];
+  items: AsyncIterable<PacketItem> | Iterable<PacketItem>;
+}
+
 export interface PacketItem {
   position: number;
   groupLabel: string | null;
@@ -92,21 +119,32 @@ export function isReady(status: ConceptNoteStatus): boolean {
   return status === 'ready_for_committee' || status === 'approved';
 }
 
-function flags(item: PacketItem): string[] {
+export function agendaLine(item: PacketItem): AgendaLine {
+  return {
+    position: item.position,
+    groupLabel: item.groupLabel,
+    noteStatus: item.noteStatus,
+    lateExceptionReason: item.lateExceptionReason,
+    referenceCode: item.note.referenceCode,
+    title: item.note.title,
+  };
+}
+
+function flags(item: Pick<AgendaLine, 'noteStatus' | 'lateExceptionReason'>): string[] {
   const found: string[] = [];
   if (!isReady(item.noteStatus)) found.push('NOT READY');
   if (item.lateExceptionReason !== null) found.push('LATE EXCEPTION');
   return found;
 }
 
-function cover(pdf: PdfLayout, data: PacketData): void {
+function cover(pdf: PdfLayout, data: PacketSource): void {
   const { meeting } = data;
   pdf.paragraph(`${FUND_NAME} · Steering Committee`, { size: 10, color: COLORS.muted });
   pdf.heading(meeting.title, 1);
   pdf.paragraph(`Committee packet, version ${data.version}`, { size: 12, bold: true, color: COLORS.muted });
   pdf.gap(6);
-  const late = data.items.filter((i) => i.lateExceptionReason !== null).length;
-  const notReady = data.items.filter((i) => !isReady(i.noteStatus)).length;
+  const late = data.agenda.filter((i) => i.lateExceptionReason !== null).length;
+  const notReady = data.agenda.filter((i) => !isReady(i.noteStatus)).length;
   pdf.fields([
     ['Meeting', meeting.title],
     ['Kind', KIND[meeting.kind]],
@@ -118,7 +156,7 @@ function cover(pdf: PdfLayout, data: PacketData): void {
     ['Generated at', `${zoned(data.generatedAt, meeting.timeZone)}\n${utc(data.generatedAt)}`],
     [
       'Items on the agenda',
-      `${data.items.length} item${data.items.length === 1 ? '' : 's'}` +
+      `${data.agenda.length} item${data.agenda.length === 1 ? '' : 's'}` +
         (late > 0 ? `; ${late} late exception${late === 1 ? '' : 's'}` : '') +
         (notReady > 0 ? `; ${notReady} not ready` : ''),
     ],
@@ -129,13 +167,13 @@ function cover(pdf: PdfLayout, data: PacketData): void {
   );
 }
 
-function agenda(pdf: PdfLayout, data: PacketData): void {
+function agenda(pdf: PdfLayout, data: PacketSource): void {
   pdf.pageBreak();
   pdf.heading('Agenda', 1, { bookmark: 'Agenda' });
   const rows: TableRow[] = [];
-  const grouped = data.items.some((i) => i.groupLabel !== null);
+  const grouped = data.agenda.some((i) => i.groupLabel !== null);
   let group: string | null | undefined;
-  for (const item of data.items) {
+  for (const item of data.agenda) {
     if (grouped && item.groupLabel !== group) {
       group = item.groupLabel;
       rows.push({ cells: [group ?? 'Other items'], span: true });
@@ -144,8 +182,8 @@ function agenda(pdf: PdfLayout, data: PacketData): void {
     rows.push({
       cells: [
         String(item.position),
-        noteReference(item.note),
-        item.note.title,
+        noteReference(item),
+        item.title,
         [label(item.noteStatus), ...itemFlags].join('\n'),
       ],
       fill: itemFlags.length > 0 ? FLAG_FILL : undefined,
@@ -271,23 +309,51 @@ function item(pdf: PdfLayout, entry: PacketItem): void {
   }
 }
 
-/** The packet and its page count (recorded with each packet version). */
-export async function renderPacket(data: PacketData): Promise<{ bytes: Uint8Array; pageCount: number }> {
-  const { meeting } = data;
+/** The packet and its page count (recorded with each packet version), from data held in memory. */
+export function renderPacket(data: PacketData): Promise<{ bytes: Uint8Array; pageCount: number }> {
+  return renderPacketFrom({ ...data, agenda: data.items.map(agendaLine), items: data.items });
+}
+
+/**
+ * The packet from a source whose items are loaded as they are reached: the cover and the agenda
+ * from the agenda lines, then each item's section as it arrives. An item that does not match its
+ * agenda line (another position, or one too many or too few) stops the render: the agenda printed
+ * is the agenda the sections follow.
+ */
+export async function renderPacketFrom(
+  source: PacketSource,
+): Promise<{ bytes: Uint8Array; pageCount: number }> {
+  const { meeting } = source;
   const pdf = await PdfLayout.create({
-    title: `${meeting.title} — committee packet v${data.version}`,
-    subject: `Steering Committee packet, version ${data.version}`,
+    title: `${meeting.title} — committee packet v${source.version}`,
+    subject: `Steering Committee packet, version ${source.version}`,
     author: FUND_NAME,
-    createdAt: data.generatedAt,
+    createdAt: source.generatedAt,
     language: 'en',
-    header: { left: FUND_NAME, right: `${meeting.title} · packet v${data.version}` },
-    footer: `Committee packet v${data.version} · generated ${utc(data.generatedAt)}`,
+    header: { left: FUND_NAME, right: `${meeting.title} · packet v${source.version}` },
+    footer: `Committee packet v${source.version} · generated ${utc(source.generatedAt)}`,
   });
-  cover(pdf, data);
-  agenda(pdf, data);
-  for (const entry of data.items) item(pdf, entry);
+  cover(pdf, source);
+  agenda(pdf, source);
+  let index = 0;
+  for await (const entry of oneByOne(source.items)) {
+    const line = source.agenda[index];
+    if (!line || line.position !== entry.position) {
+      throw new Error(`Packet item ${index + 1} (position ${entry.position}) does not follow the agenda`);
+    }
+    item(pdf, entry);
+    index += 1;
+  }
+  if (index !== source.agenda.length) {
+    throw new Error(`Packet has ${index} item sections for ${source.agenda.length} agenda lines`);
+  }
   const bytes = await pdf.save();
   return { bytes, pageCount: pdf.pageCount };
+}
+
+/** The items as one async sequence, whether they come loaded or are loaded as they are asked for. */
+async function* oneByOne(items: PacketSource['items']): AsyncGenerator<PacketItem> {
+  yield* items;
 }
 
 export async function renderPacketPdf(data: PacketData): Promise<Uint8Array> {

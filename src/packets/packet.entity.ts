@@ -13,6 +13,14 @@ import { Meeting } from '../meetings/meeting.entity';
 
 export type PacketStatus = 'queued' | 'rendering' | 'ready' | 'failed';
 
+/** An agenda item a packet version was built from. */
+export interface RecordedAgendaItem {
+  itemId: string;
+  noteId: string;
+  revisionId: string;
+  position: number;
+}
+
 /** One issue of a meeting's packet: a new version each time, with its checksum and the agenda it was built from. */
 @Entity('packets')
 @Unique('uq_packets_version', ['meetingId', 'version'])
@@ -39,9 +47,25 @@ export class Packet {
   @Column({ type: 'uuid', nullable: true })
   requestedById!: string | null;
 
-  /** The agenda items (id, note, revision, position) the packet was built from. */
+  /** When it was asked for, by the application clock (the automatic issue compares it with the meeting's offset). */
+  @Column({ type: 'timestamptz', precision: 3 })
+  requestedAt!: Date;
+
+  /**
+   * The agenda items (id, note, revision, position) the packet was built from: the listed items
+   * when it was requested, replaced when it is rendered by the items actually printed (read in the
+   * same snapshot as their content).
+   */
   @Column({ type: 'jsonb', default: () => "'[]'" })
-  agenda!: { itemId: string; noteId: string; revisionId: string; position: number }[];
+  agenda!: RecordedAgendaItem[];
+
+  /**
+   * When the render now holding the packet claimed it (application clock). A `rendering` packet
+   * whose claim is older than the render allowance (see renderClaimMs) is presumed abandoned by a
+   * worker that died, and another render takes it over.
+   */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  renderingStartedAt!: Date | null;
 
   @Column({ type: 'text', nullable: true })
   sha256!: string | null;

@@ -12,9 +12,16 @@ export interface RenderPacketJob {
 /** One job per packet version: a retry or a duplicate add collapses into it. */
 export const renderJobId = (packetId: string) => `packet-${packetId}`;
 
-export function renderJobOptions(packetId: string): JobsOptions {
+/**
+ * The job that takes over a render abandoned by a dead worker: one per abandoned claim (its start
+ * instant), so sweeps on several replicas, or one sweep after another, add it once.
+ */
+export const takeoverJobId = (packetId: string, renderingStartedAt: Date | null) =>
+  `packet-${packetId}-takeover-${renderingStartedAt?.getTime() ?? 0}`;
+
+export function renderJobOptions(packetId: string, jobId = renderJobId(packetId)): JobsOptions {
   return {
-    jobId: renderJobId(packetId),
+    jobId,
     attempts: 3,
     backoff: { type: 'exponential', delay: 2000 },
     removeOnComplete: { age: 3 * 24 * 3600 },
