@@ -11,6 +11,7 @@ import {
   OUTCOMES,
   outcomeChangeAllowed,
   proRata,
+  releaseEnvelopeCheck,
   statusAfter,
   type Outcome,
 } from './decision.rules';
@@ -197,6 +198,53 @@ describe('envelopeCheck', () => {
     [0n, 0n, 1n, { within: false, overByCents: 1n }],
   ] as const)('envelope %p, committed %p, new %p → %p', (envelope, committed, added, expected) => {
     expect(envelopeCheck(envelope, committed, added)).toEqual(expected);
+  });
+});
+
+describe('releaseEnvelopeCheck', () => {
+  const plain = (cents: bigint) => ({ cents, envelopeOverrideReason: null });
+  const explained = (cents: bigint) => ({ cents, envelopeOverrideReason: 'Co-financing pledged.' });
+
+  it('lets drafts that fit together through', () => {
+    expect(releaseEnvelopeCheck(1_000n, 200n, [plain(300n), plain(500n)])).toEqual({
+      within: true,
+      remainingCents: 0n,
+    });
+  });
+
+  it('refuses drafts without a reason that no longer fit a lowered envelope, even beside a draft with one', () => {
+    // Drafted under an envelope of 1,000: 600 fitted, the 500 on top went over with a reason. The
+    // envelope is then lowered to 500: the 600 drafted without a reason no longer fits.
+    expect(releaseEnvelopeCheck(500n, 0n, [plain(600n), explained(500n)])).toEqual({
+      within: false,
+      overByCents: 100n,
+    });
+    expect(releaseEnvelopeCheck(500n, 0n, [explained(500n), plain(600n)])).toEqual({
+      within: false,
+      overByCents: 100n,
+    });
+  });
+
+  it('lets a draft with a reason go over on top of the drafts that fit', () => {
+    expect(releaseEnvelopeCheck(1_000n, 0n, [plain(600n), explained(500n)])).toEqual({
+      within: true,
+      remainingCents: 400n,
+    });
+  });
+
+  it('counts what the meeting has already released', () => {
+    expect(releaseEnvelopeCheck(1_000n, 900n, [plain(101n), explained(5_000n)])).toEqual({
+      within: false,
+      overByCents: 1n,
+    });
+  });
+
+  it('has nothing to check when every draft gives a reason, or without an envelope', () => {
+    expect(releaseEnvelopeCheck(100n, 900n, [explained(500n)])).toEqual({
+      within: true,
+      remainingCents: null,
+    });
+    expect(releaseEnvelopeCheck(null, 900n, [plain(500n)])).toEqual({ within: true, remainingCents: null });
   });
 });
 

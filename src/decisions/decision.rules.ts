@@ -113,6 +113,33 @@ export function envelopeCheck(
     : { within: false, overByCents: after - envelopeCents };
 }
 
+export interface DraftedFunding {
+  cents: Cents;
+  /** The reason given to go over the envelope with this decision, if any. */
+  envelopeOverrideReason: string | null;
+}
+
+/**
+ * At release, do the meeting's funding drafts still fit its envelope (which may have been lowered
+ * since they were drafted)? Each draft without an override reason must fit: what the meeting has
+ * released, plus every draft without a reason, stays within the envelope. A draft with a reason was
+ * allowed over it on purpose and does not count against the others; one draft's reason never
+ * excuses another's amount. With no draft lacking a reason, nothing is to check.
+ */
+export function releaseEnvelopeCheck(
+  envelopeCents: Cents | null,
+  releasedCents: Cents,
+  drafts: readonly DraftedFunding[],
+): EnvelopeCheck {
+  const unexplained = drafts.filter((d) => !d.envelopeOverrideReason);
+  if (unexplained.length === 0) return { within: true, remainingCents: null };
+  return envelopeCheck(
+    envelopeCents,
+    releasedCents,
+    unexplained.reduce((sum, d) => sum + d.cents, 0n),
+  );
+}
+
 export type FundingInput =
   | { kind: 'whole' }
   | { kind: 'total'; totalCents: Cents }

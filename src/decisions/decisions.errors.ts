@@ -52,6 +52,26 @@ export const DecisionErrors = {
         overByUsd: centsToNumber(overBy),
       },
     ),
+  overEnvelopeAtRelease: (
+    envelope: Cents,
+    released: Cents,
+    unexplained: Cents,
+    overBy: Cents,
+    notes: { id: string; referenceCode: string | null; title: string }[],
+  ) =>
+    CommonErrors.conflict(
+      'DECISION.OVER_ENVELOPE',
+      `Nothing was released: the funding drafted without an envelopeOverrideReason (${usd(unexplained)}, for ` +
+        `${notes.map(named).join(', ')}) and the ${usd(released)} already released exceed the meeting’s ` +
+        `envelope of ${usd(envelope)} by ${usd(overBy)}; lower the amounts, or draft them again with a reason`,
+      {
+        envelopeUsd: centsToNumber(envelope),
+        committedUsd: centsToNumber(released),
+        requestedUsd: centsToNumber(unexplained),
+        overByUsd: centsToNumber(overBy),
+        conceptNoteIds: notes.map((n) => n.id),
+      },
+    ),
   noDrafts: () =>
     CommonErrors.conflict('DECISION.NO_DRAFTS', 'This meeting has no draft decisions to release'),
   cannotRelease: (note: { id: string; referenceCode: string | null; title: string }, why: string) =>

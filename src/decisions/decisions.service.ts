@@ -24,6 +24,7 @@ import {
   fundingAmounts,
   OUTCOME_ACTION,
   outcomeChangeAllowed,
+  releaseEnvelopeCheck,
   statusAfter,
   type FundingInput,
   type OrganizationCents,
@@ -534,18 +535,41 @@ export class DecisionsService {
       throw DecisionErrors.overEnvelope(envelope, committed, newCents, check.overByCents);
   }
 
-  /** The envelope may have been lowered since the drafts: at release they must still fit, or say why not. */
+  /**
+   * The envelope may have been lowered since the drafts: at release, the funding drafted without an
+   * override reason must still fit with what the meeting has released (decision.rules
+   * `releaseEnvelopeCheck`); a reason on one draft excuses that draft only.
+   */
   private async recheckEnvelope(manager: EntityManager, meeting: Meeting, drafts: Decision[]): Promise<void> {
     const funded = drafts.filter((d) => d.outcome === 'funded');
     if (meeting.envelopeUsd === null || funded.length === 0) return;
-    if (funded.some((d) => d.envelopeOverrideReason)) return;
-    const drafted = funded.reduce((sum, d) => sum + toCents(d.totalAmountUsd ?? '0'), 0n);
-    await this.checkEnvelope(
+    const envelope = toCents(meeting.envelopeUsd);
+    const released = await this.committed(
       manager,
-      meeting,
-      drafted,
-      null,
-      funded.map((d) => d.id),
+      meeting.id,
+      drafts.map((d) => d.id),
+    );
+    const check = releaseEnvelopeCheck(
+      envelope,
+      released,
+      funded.map((d) => ({
+        cents: toCents(d.totalAmountUsd ?? '0'),
+        envelopeOverrideReason: d.envelopeOverrideReason,
+      })),
+    );
+    if (check.within) return;
+    const unexplained = funded.filter((d) => !d.envelopeOverrideReason);
+    const notes = await this.byId(
+      manager,
+      ConceptNote,
+      unexplained.map((d) => d.noteId),
+    );
+    throw DecisionErrors.overEnvelopeAtRelease(
+      envelope,
+      released,
+      unexplained.reduce((sum, d) => sum + toCents(d.totalAmountUsd ?? '0'), 0n),
+      check.overByCents,
+      unexplained.map((d) => notes.get(d.noteId)).filter((n): n is ConceptNote => n !== undefined),
     );
   }
 

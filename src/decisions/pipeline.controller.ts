@@ -32,7 +32,12 @@ export class PipelineController {
   @Roles('secretariat')
   @Idempotent()
   @HttpCode(200)
-  @ApiOkResponse({ type: RemovalView, description: 'approved → removed_from_pipeline, with a reason' })
+  @ApiOkResponse({
+    type: RemovalView,
+    description:
+      'approved → removed_from_pipeline, with a reason; the team and the RCs and RC office of the note’s ' +
+      'countries are e-mailed the reason (removed_from_pipeline)',
+  })
   remove(
     @CurrentActor() actor: Actor,
     @UuidParam('conceptNoteId') conceptNoteId: string,

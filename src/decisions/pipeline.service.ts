@@ -7,7 +7,9 @@ import { Clock } from '../common/clock';
 import { centsToNumber, toCents } from '../common/money';
 import type { Page } from '../common/pagination';
 import { ConceptNoteAccess } from '../concept-notes/concept-note.access';
+import { ConceptNoteMail } from '../concept-notes/concept-note.mail';
 import { ConceptNotesService } from '../concept-notes/concept-notes.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import type { OrganizationAmount } from './decision.entity';
 import type {
   PipelineEntryView,
@@ -63,6 +65,8 @@ export class PipelineService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: ConceptNoteAccess,
     private readonly audit: AuditService,
+    private readonly mail: ConceptNoteMail,
+    private readonly notifications: NotificationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -112,9 +116,12 @@ export class PipelineService {
     return { items: rows.map(entryView), page: query.page, limit: query.limit, total };
   }
 
-  /** An approved note leaves the pipeline, with a reason. */
+  /**
+   * An approved note leaves the pipeline, with a reason. The team and the RCs and RC office of its
+   * countries are told, each in their language, with the reason (DESIGN §3 "Status e-mails").
+   */
   async remove(actor: Actor, noteId: string, dto: RemovalDto): Promise<RemovalView> {
-    return this.dataSource.transaction(async (manager) => {
+    const { view, outbox } = await this.dataSource.transaction(async (manager) => {
       const access = await this.access.load(manager, actor, noteId, { lock: true });
       const to = ConceptNotesService.allow(access, 'remove_from_pipeline');
       const note = access.note;
@@ -131,13 +138,28 @@ export class PipelineService {
         before: { status: from },
         after: { status: to, reason: dto.reason },
       });
-      return {
+      // Removal is final, so one event per note: the same person is never told twice.
+      const outbox = await this.mail.send(
+        manager,
+        note,
+        [
+          ...(await this.mail.team(manager, note.id)),
+          ...(await this.mail.countryOfficials(manager, note.countryCodes)),
+        ],
+        'removed_from_pipeline',
+        'removed-from-pipeline',
+        { reason: dto.reason },
+      );
+      const view: RemovalView = {
         conceptNoteId: note.id,
         status: note.status,
         removedFromPipelineAt: note.removedFromPipelineAt.toISOString(),
         removalReason: dto.reason,
       };
+      return { view, outbox };
     });
+    await this.notifications.dispatch(outbox);
+    return view;
   }
 }
 

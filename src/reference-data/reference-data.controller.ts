@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Patch, Post, Put, Query } from '@nestjs/c
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import {
   CountriesQuery,
   CountryView,
@@ -12,6 +13,7 @@ import {
   GcmObjectiveView,
   GuidingPrincipleView,
   OrganizationView,
+  PublishCriteriaSetDto,
   ThematicAreaView,
   UpdateOrganizationDto,
 } from './dto/reference.dto';
@@ -75,9 +77,30 @@ export class ReferenceDataController {
   }
 
   @Get('criteria-sets')
-  @ApiOkResponse({ type: [CriteriaSetView], description: 'Every published version, newest first' })
+  @ApiOkResponse({
+    type: [CriteriaSetView],
+    description: 'Every published version, newest first; the newest is `current`',
+  })
   criteriaSets(): Promise<CriteriaSetView[]> {
     return this.reference.criteriaSets();
+  }
+
+  @Post('criteria-sets')
+  @Roles('secretariat')
+  @Idempotent()
+  @ApiCreatedResponse({
+    type: CriteriaSetView,
+    description:
+      'Publishes a new version of the screening and quality criteria, current for screenings and reviews ' +
+      'begun from now on (a review already begun keeps its version). 400 names each field at fault: ' +
+      '`qualityCriteria` when the weights do not add up to 100, `qualityCriteria.2.code` for a repeated code, ' +
+      '`screeningCriteria.4.automatic` for an automatic criterion the system cannot check. Audited',
+  })
+  publishCriteriaSet(
+    @CurrentActor() actor: Actor,
+    @Body() dto: PublishCriteriaSetDto,
+  ): Promise<CriteriaSetView> {
+    return this.reference.publishCriteriaSet(actor, dto);
   }
 
   @Get('fund-rules')

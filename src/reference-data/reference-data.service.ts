@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor, Locale } from '../common/auth/roles';
+import { Clock } from '../common/clock';
+import { CommonErrors } from '../common/errors';
 import { User } from '../users/user.entity';
 import {
   CountryView,
@@ -13,9 +15,11 @@ import {
   GcmObjectiveView,
   GuidingPrincipleView,
   OrganizationView,
+  PublishCriteriaSetDto,
   ThematicAreaView,
   UpdateOrganizationDto,
 } from './dto/reference.dto';
+import { criteriaSetProblems } from './criteria-set.rules';
 import {
   Country,
   CriteriaSet,
@@ -32,6 +36,7 @@ export class ReferenceDataService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async thematicAreas(): Promise<ThematicAreaView[]> {
@@ -69,14 +74,58 @@ export class ReferenceDataService {
     return rows.map((c) => CountryView.from(c, locale)).sort((a, b) => collator.compare(a.name, b.name));
   }
 
+  /** Every published version, newest first; the newest is current (new screenings and reviews use it). */
   async criteriaSets(): Promise<CriteriaSetView[]> {
     const rows = await this.dataSource.getRepository(CriteriaSet).find({ order: { version: 'DESC' } });
-    return rows.map((r) => ({
-      version: r.version,
-      screening: r.screening,
-      quality: r.quality,
-      publishedAt: r.publishedAt.toISOString(),
-    }));
+    return rows.map((row, index) => criteriaSetView(row, index === 0));
+  }
+
+  /**
+   * Publishes a new version of the criteria: it becomes current for screenings and reviews begun
+   * from now on; a review already begun keeps the version it was begun with, and every earlier
+   * version stays for what was scored or screened under it.
+   */
+  async publishCriteriaSet(actor: Actor, dto: PublishCriteriaSetDto): Promise<CriteriaSetView> {
+    const problems = criteriaSetProblems(dto);
+    if (problems.length > 0) throw CommonErrors.validation(problems);
+    const screening = dto.screeningCriteria.map(({ code, title, automatic }) => ({ code, title, automatic }));
+    const { min, max } = dto.qualityScale;
+    const labels = Object.fromEntries(
+      Array.from({ length: max - min + 1 }, (_, i) => String(min + i)).map((p) => [
+        p,
+        dto.qualityScale.labels[p],
+      ]),
+    );
+    const quality = {
+      scale: { min, max, labels },
+      criteria: dto.qualityCriteria.map(({ code, title, weight }) => ({ code, title, weight })),
+    };
+    const saved = await this.dataSource.transaction(async (manager) => {
+      // One publication at a time: each gets the next version, none is lost.
+      await manager.query('LOCK TABLE criteria_sets IN EXCLUSIVE MODE');
+      const [current] = await manager.find(CriteriaSet, { order: { version: 'DESC' }, take: 1 });
+      const next = await manager.save(
+        manager.create(CriteriaSet, {
+          version: (current?.version ?? 0) + 1,
+          screening,
+          quality,
+          publishedAt: this.clock.now(),
+          publishedById: actor.id,
+        }),
+      );
+      await this.audit.record(manager, {
+        actorId: actor.id,
+        action: 'criteria_set.published',
+        entityType: 'criteria_set',
+        entityId: String(next.version),
+        before: current
+          ? { version: current.version, screening: current.screening, quality: current.quality }
+          : null,
+        after: { version: next.version, screening, quality },
+      });
+      return next;
+    });
+    return criteriaSetView(saved, true);
   }
 
   async fundRules(): Promise<FundRulesView> {
@@ -181,6 +230,19 @@ export class ReferenceDataService {
     });
     return organizationView(organization);
   }
+}
+
+function criteriaSetView(set: CriteriaSet, current: boolean): CriteriaSetView {
+  return {
+    version: set.version,
+    current,
+    screening: set.screening.map(({ code, title, automatic }) => ({ code, title, automatic })),
+    quality: {
+      scale: { min: set.quality.scale.min, max: set.quality.scale.max, labels: set.quality.scale.labels },
+      criteria: set.quality.criteria.map(({ code, title, weight }) => ({ code, title, weight })),
+    },
+    publishedAt: set.publishedAt.toISOString(),
+  };
 }
 
 function organizationView(organization: Organization): OrganizationView {

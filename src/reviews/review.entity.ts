@@ -64,6 +64,10 @@ export class ReviewAssignment {
   @Column({ type: 'text', nullable: true })
   conflictOverrideReason!: string | null;
 
+  /** Set when the secretariat assigned a reviewer already at the cap of open assignments (REVIEWER_MAX_OPEN_ASSIGNMENTS). */
+  @Column({ type: 'text', nullable: true })
+  loadOverrideReason!: string | null;
+
   /** The reviewer's own declaration of a conflict of interest. */
   @Column({ type: 'text', nullable: true })
   conflictReason!: string | null;

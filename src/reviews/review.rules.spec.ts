@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import {
   anonymousLabel,
+  atLoadCap,
   conflictOverrideText,
+  criterionMeans,
   dueReminder,
   DUE_SOON_WINDOW_MS,
   isConflicted,
@@ -266,6 +268,94 @@ describe('summary', () => {
       { code: 'Q2', mean: 4 },
       { code: 'Q3', mean: null },
     ]);
+  });
+});
+
+describe('criterionMeans', () => {
+  const v1 = {
+    version: 1,
+    scale: { min: 1, max: 4 },
+    criteria: [
+      { code: 'Q1', title: 'Relevance', weight: 60 },
+      { code: 'Q2', title: 'Feasibility', weight: 40 },
+    ],
+  };
+  const at = (criteriaSetVersion: number, ...values: number[]) => ({
+    criteriaSetVersion,
+    scores: values.map((score, i) => ({ code: `Q${i + 1}`, score })),
+  });
+
+  it('gives one row per criterion of a single version, with its count and mean', () => {
+    expect(criterionMeans([at(1, 4, 2), at(1, 3, 1)], [v1])).toEqual([
+      {
+        code: 'Q1',
+        title: 'Relevance',
+        weight: 60,
+        scale: { min: 1, max: 4 },
+        criteriaSetVersions: [1],
+        count: 2,
+        mean: 3.5,
+      },
+      {
+        code: 'Q2',
+        title: 'Feasibility',
+        weight: 40,
+        scale: { min: 1, max: 4 },
+        criteriaSetVersions: [1],
+        count: 2,
+        mean: 1.5,
+      },
+    ]);
+  });
+
+  it('pools two versions where a criterion and the scale are the same, and splits one that changed', () => {
+    // Version 2 rewords Q2 (its scores mean something else now) and adds Q3; Q1 is unchanged.
+    const v2 = {
+      version: 2,
+      scale: { min: 1, max: 4 },
+      criteria: [
+        { code: 'Q1', title: 'Relevance', weight: 60 },
+        { code: 'Q2', title: 'Feasibility and risks', weight: 20 },
+        { code: 'Q3', title: 'Sustainability', weight: 20 },
+      ],
+    };
+    const rows = criterionMeans([at(1, 4, 2), at(2, 2, 3, 4), at(2, 3, 4, 4)], [v1, v2]);
+    expect(rows.map((r) => [r.code, r.title, r.criteriaSetVersions, r.count, r.mean])).toEqual([
+      ['Q1', 'Relevance', [2, 1], 3, 3],
+      ['Q2', 'Feasibility and risks', [2], 2, 3.5],
+      ['Q3', 'Sustainability', [2], 2, 4],
+      ['Q2', 'Feasibility', [1], 1, 2],
+    ]);
+  });
+
+  it('never averages scores given on different scales', () => {
+    const v2 = { ...v1, version: 2, scale: { min: 0, max: 10 } };
+    const rows = criterionMeans([at(1, 4, 4), at(2, 10, 0)], [v2, v1]);
+    expect(rows.map((r) => [r.code, r.scale, r.criteriaSetVersions, r.mean])).toEqual([
+      ['Q1', { min: 0, max: 10 }, [2], 10],
+      ['Q2', { min: 0, max: 10 }, [2], 0],
+      ['Q1', { min: 1, max: 4 }, [1], 4],
+      ['Q2', { min: 1, max: 4 }, [1], 4],
+    ]);
+  });
+
+  it('lists the criteria with no mean when nothing is submitted', () => {
+    expect(criterionMeans([], [v1]).map((r) => [r.code, r.count, r.mean])).toEqual([
+      ['Q1', 0, null],
+      ['Q2', 0, null],
+    ]);
+  });
+});
+
+describe('atLoadCap', () => {
+  it.each([
+    [0, 2, false],
+    [1, 2, false],
+    [2, 2, true],
+    [3, 2, true],
+    [0, 0, true],
+  ])('%p open of a cap of %p → %p', (open, cap, expected) => {
+    expect(atLoadCap(open, cap)).toBe(expected);
   });
 });
 

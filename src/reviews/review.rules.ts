@@ -166,6 +166,81 @@ export function summary(
   };
 }
 
+/** The quality criteria of one criteria set version, as reviews were scored against them. */
+export interface VersionedCriteria {
+  version: number;
+  scale: Scale;
+  criteria: readonly { code: string; title: string; weight: number }[];
+}
+
+export interface CriterionMean {
+  code: string;
+  title: string;
+  weight: number;
+  scale: Scale;
+  /** The criteria set versions whose reviews this mean pools, newest first. */
+  criteriaSetVersions: number[];
+  /** Submitted reviews that scored the criterion. */
+  count: number;
+  mean: number | null;
+}
+
+/**
+ * The mean score of each quality criterion over a note's submitted reviews, which may have been
+ * scored against different criteria set versions (a review keeps the version it was begun with).
+ * A criterion pools the reviews of every version in which it is the same criterion on the same
+ * scale (same code, title and weight; same min and max): there its scores mean the same thing. A
+ * criterion that changed between versions, or a scale that did, gives one row per version, so
+ * scores on different scales or of differently worded criteria are never averaged together.
+ * Rows follow the newest version's order, then criteria only older versions have. Two decimals, half up.
+ */
+export function criterionMeans(
+  reviews: readonly { criteriaSetVersion: number; scores: readonly Score[] }[],
+  sets: readonly VersionedCriteria[],
+): CriterionMean[] {
+  const rows: (CriterionMean & { key: string })[] = [];
+  for (const set of [...sets].sort((a, b) => b.version - a.version)) {
+    for (const criterion of set.criteria) {
+      const key = JSON.stringify([
+        criterion.code,
+        criterion.title,
+        criterion.weight,
+        set.scale.min,
+        set.scale.max,
+      ]);
+      const row = rows.find((r) => r.key === key);
+      if (row) row.criteriaSetVersions.push(set.version);
+      else
+        rows.push({
+          key,
+          code: criterion.code,
+          title: criterion.title,
+          weight: criterion.weight,
+          scale: { min: set.scale.min, max: set.scale.max },
+          criteriaSetVersions: [set.version],
+          count: 0,
+          mean: null,
+        });
+    }
+  }
+  return rows.map(({ key: _key, ...row }) => {
+    const scores = reviews
+      .filter((r) => row.criteriaSetVersions.includes(r.criteriaSetVersion))
+      .flatMap((r) => r.scores.filter((s) => s.code === row.code).map((s) => s.score));
+    return {
+      ...row,
+      count: scores.length,
+      mean:
+        scores.length === 0
+          ? null
+          : ratio2(
+              scores.reduce((a, b) => a + b, 0),
+              scores.length,
+            ),
+    };
+  });
+}
+
 /** A reviewer is conflicted when they work for the convening or a participating organization. */
 export function isConflicted(
   reviewerOrganization: string | null | undefined,
@@ -177,6 +252,14 @@ export function isConflicted(
   return [conveningOrganization ?? '', ...participatingOrganizations].some(
     (organization) => organization.trim().toUpperCase() === code,
   );
+}
+
+/**
+ * Whether a reviewer with `openAssignments` reviews still to do is at the cap
+ * (REVIEWER_MAX_OPEN_ASSIGNMENTS): never suggested, and assigned only when the secretariat gives a reason.
+ */
+export function atLoadCap(openAssignments: number, maxOpenAssignments: number): boolean {
+  return openAssignments >= maxOpenAssignments;
 }
 
 export interface Candidate {
@@ -214,7 +297,7 @@ export function suggest<C extends Candidate>(
     .filter(
       (r) =>
         !assigned.has(r.id) &&
-        r.openAssignments < context.maxOpenAssignments &&
+        !atLoadCap(r.openAssignments, context.maxOpenAssignments) &&
         !isConflicted(
           r.organizationCode,
           context.conveningOrganizationCode,

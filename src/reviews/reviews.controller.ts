@@ -38,7 +38,9 @@ export class ReviewsController {
     type: AssignmentView,
     description:
       'Assigns a reviewer to a note in review and e-mails them. A reviewer of the convening or a participating ' +
-      'organization answers 409 REVIEW.CONFLICTED unless conflictOverrideReason is given',
+      'organization answers 409 REVIEW.CONFLICTED unless conflictOverrideReason is given; a reviewer who ' +
+      'already has REVIEWER_MAX_OPEN_ASSIGNMENTS open assignments answers 409 REVIEW.LOAD_CAP_REACHED (with ' +
+      'openAssignments and maxOpenAssignments) unless loadOverrideReason is given. Overrides are audited',
   })
   assign(
     @CurrentActor() actor: Actor,
@@ -121,7 +123,9 @@ export class ReviewsController {
     type: ReviewSummaryView,
     description:
       'Anonymized: count, mean, median and spread of the weighted scores, per-criterion means, comments under ' +
-      'labels, conflict overrides without names. Secretariat, committee, and a reviewer who has submitted',
+      'labels, conflict overrides without names. Secretariat, committee, and a reviewer who has submitted. ' +
+      'Reviews scored against different criteria set versions: the weighted scores (each 0–100) are taken ' +
+      'together; a criterion’s mean pools the versions where it and the scale are the same, else one row per version',
   })
   summary(@CurrentActor() actor: Actor, @UuidParam('id') id: string): Promise<ReviewSummaryView> {
     return this.reviews.summary(actor, id);
@@ -134,7 +138,8 @@ export class ReviewsController {
     type: ConceptNoteView,
     description:
       '→ ready_for_committee; under the fund’s minimum of submitted reviews a reason is required. ' +
-      'Open assignments are cancelled',
+      'Open assignments are cancelled. The team and the RCs and RC office of the note’s countries are e-mailed ' +
+      '(reviews_closed: the meeting it goes to, nothing of the reviews)',
   })
   close(
     @CurrentActor() actor: Actor,

@@ -29,6 +29,13 @@ export const ReviewErrors = {
         'give a conflictOverrideReason to assign them anyway',
       { organizationCode },
     ),
+  loadCapReached: (reviewerName: string, openAssignments: number, maxOpenAssignments: number) =>
+    CommonErrors.conflict(
+      'REVIEW.LOAD_CAP_REACHED',
+      `${reviewerName} already has ${openAssignments} open review assignment(s), at the cap of ` +
+        `${maxOpenAssignments} (REVIEWER_MAX_OPEN_ASSIGNMENTS); give a loadOverrideReason to assign them anyway`,
+      { openAssignments, maxOpenAssignments },
+    ),
   notYours: () =>
     new DomainError('REVIEW.NOT_YOUR_ASSIGNMENT', 403, 'Only the assigned reviewer may do this'),
   submitted: () =>

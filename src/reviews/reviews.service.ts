@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { hasRole, type Actor } from '../common/auth/roles';
 import { Clock } from '../common/clock';
 import { skipTake } from '../common/pagination';
+import { CommonErrors } from '../common/errors';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ConceptNoteAccess } from '../concept-notes/concept-note.access';
 import { ConceptNoteContent } from '../concept-notes/concept-note.content';
@@ -14,6 +15,7 @@ import type { ConceptNoteStatus } from '../concept-notes/concept-note.state';
 import { ConceptNotesService } from '../concept-notes/concept-notes.service';
 import type { ConceptNoteView } from '../concept-notes/dto/concept-note.view';
 import { returnedRows } from '../database/sql';
+import { Meeting } from '../meetings/meeting.entity';
 import { NotificationsService, type OutgoingEmail } from '../notifications/notifications.service';
 import { CriteriaSet } from '../reference-data/reference.entity';
 import { User } from '../users/user.entity';
@@ -37,7 +39,9 @@ import type {
 import { Review, ReviewAssignment, type AssignmentStatus } from './review.entity';
 import {
   anonymousLabel,
+  atLoadCap,
   conflictOverrideText,
+  criterionMeans,
   dueReminder,
   DUE_SOON_WINDOW_MS,
   isConflicted,
@@ -107,7 +111,12 @@ export class ReviewsService {
       if (note.status !== 'in_review') throw ReviewErrors.notInReview(note.status);
       const dueAt = new Date(dto.dueAt);
       if (dueAt.getTime() <= this.clock.now().getTime()) throw ReviewErrors.dueInThePast();
-      const reviewer = await manager.findOneBy(User, { id: dto.reviewerId });
+      // The reviewer's row lock makes assignments of one reviewer (to any note) apply one after the
+      // other, so two of them at once cannot both slip under the cap; it also waits for a deactivation.
+      const reviewer = await manager.findOne(User, {
+        where: { id: dto.reviewerId },
+        lock: { mode: 'for_no_key_update' },
+      });
       if (!reviewer?.active || !reviewer.roles.includes('reviewer')) throw ReviewErrors.notAReviewer();
       const earlier = await manager.findBy(ReviewAssignment, {
         noteId,
@@ -122,6 +131,10 @@ export class ReviewsService {
         await this.organizationsOf(manager, noteId),
       );
       if (conflicted && !dto.conflictOverrideReason) throw ReviewErrors.conflicted(reviewer.organizationCode);
+      const load = (await this.openLoads(manager, reviewer.id)).get(reviewer.id) ?? 0;
+      const cap = this.config.reviewerMaxOpenAssignments;
+      const overloaded = atLoadCap(load, cap);
+      if (overloaded && !dto.loadOverrideReason) throw ReviewErrors.loadCapReached(reviewer.name, load, cap);
 
       const revision = await manager.findOneByOrFail(Revision, { noteId, number: note.currentRevision });
       const assignment = await manager.save(
@@ -133,6 +146,7 @@ export class ReviewsService {
           status: 'assigned',
           // A reason given for a reviewer who is not conflicted overrides nothing.
           conflictOverrideReason: conflicted ? dto.conflictOverrideReason : null,
+          loadOverrideReason: overloaded ? dto.loadOverrideReason : null,
           assignedById: actor.id,
         }),
       );
@@ -147,7 +161,11 @@ export class ReviewsService {
         action: 'review.assigned',
         entityType: 'concept_note',
         entityId: noteId,
-        after: { ...details, conflictOverrideReason: assignment.conflictOverrideReason },
+        after: {
+          ...details,
+          conflictOverrideReason: assignment.conflictOverrideReason,
+          loadOverrideReason: assignment.loadOverrideReason,
+        },
       });
       if (conflicted) {
         await this.audit.record(manager, {
@@ -159,6 +177,20 @@ export class ReviewsService {
             ...details,
             organizationCode: reviewer.organizationCode,
             reason: assignment.conflictOverrideReason,
+          },
+        });
+      }
+      if (overloaded) {
+        await this.audit.record(manager, {
+          actorId: actor.id,
+          action: 'review.load_cap_overridden',
+          entityType: 'concept_note',
+          entityId: noteId,
+          after: {
+            ...details,
+            openAssignments: load,
+            maxOpenAssignments: cap,
+            reason: assignment.loadOverrideReason,
           },
         });
       }
@@ -415,19 +447,26 @@ export class ReviewsService {
     return this.summarize(manager, noteId, await this.round(manager, noteId));
   }
 
+  /**
+   * The anonymized figures of a round. Its reviews may have been scored against different criteria
+   * set versions (each keeps the version it was begun with): every weighted score is 0–100 under its
+   * own version, so count, mean, median and spread take them all; per-criterion means pool only the
+   * versions in which a criterion and the scale are the same (review.rules `criterionMeans`).
+   */
   private async summarize(manager: EntityManager, noteId: string, round: Round): Promise<ReviewSummaryView> {
     const submitted = round.entries.filter(isSubmitted);
     const versions = [...new Set(submitted.map((e) => e.review!.criteriaSetVersion))].sort((a, b) => b - a);
     const sets = versions.length
       ? await manager.find(CriteriaSet, { where: { version: In(versions) }, order: { version: 'DESC' } })
       : [await latestCriteriaSet(manager)];
-    // The newest set's criteria in its order, then any criterion only an older set had.
-    const criteria = new Map<string, { code: string; title: string; weight: number }>();
-    for (const set of sets)
-      for (const c of set.quality.criteria) if (!criteria.has(c.code)) criteria.set(c.code, c);
+    // The weighted-score figures only: the per-criterion means are criterionMeans', version by version.
     const figures = summary(
       submitted.map((e) => ({ weightedScore: scoreOf(e.review)!, scores: e.review!.scores })),
-      [...criteria.values()],
+      [],
+    );
+    const perCriterion = criterionMeans(
+      submitted.map((e) => ({ criteriaSetVersion: e.review!.criteriaSetVersion, scores: e.review!.scores })),
+      sets.map((set) => ({ version: set.version, scale: set.quality.scale, criteria: set.quality.criteria })),
     );
     const recommendations = Object.fromEntries(RECOMMENDATIONS.map((r) => [r, 0])) as Record<
       Recommendation,
@@ -450,15 +489,20 @@ export class ReviewsService {
       mean: figures.mean,
       median: figures.median,
       spread: figures.spread,
-      perCriterion: figures.perCriterion.map((c): CriterionMeanView => ({
+      criteriaSetVersions: versions,
+      perCriterion: perCriterion.map((c): CriterionMeanView => ({
         code: c.code,
-        title: criteria.get(c.code)!.title,
-        weight: criteria.get(c.code)!.weight,
+        title: c.title,
+        weight: c.weight,
+        scale: c.scale,
+        criteriaSetVersions: c.criteriaSetVersions,
+        count: c.count,
         mean: c.mean,
       })),
       recommendations,
       comments: submitted.map((e) => ({
         label: e.label!,
+        criteriaSetVersion: e.review!.criteriaSetVersion,
         recommendation: e.review!.recommendation,
         overallComment: e.review!.overallComment,
         criterionComments: e.review!.scores.flatMap((s) =>
@@ -471,10 +515,12 @@ export class ReviewsService {
 
   /**
    * Closes the reviews: the note goes to ready_for_committee once the fund's minimum of submitted
-   * reviews is in, or earlier with a reason; assignments still open are cancelled.
+   * reviews is in, or earlier with a reason; assignments still open are cancelled. The team and the
+   * RCs and RC office of its countries are told of the new status (DESIGN §3 "Status e-mails"), and
+   * of the meeting it goes to, with nothing of the reviews themselves: no count, score or reason.
    */
   async close(actor: Actor, noteId: string, dto: CloseReviewsDto): Promise<ConceptNoteView> {
-    const note = await this.dataSource.transaction(async (manager) => {
+    const { note, outbox } = await this.dataSource.transaction(async (manager) => {
       const access = await this.access.load(manager, actor, noteId, { lock: true });
       const to = ConceptNotesService.allow(access, 'close_reviews');
       const note = access.note;
@@ -511,8 +557,28 @@ export class ReviewsService {
           cancelledAssignmentIds: cancelled,
         },
       });
-      return note;
+      const meeting = note.targetMeetingId
+        ? await manager.findOneBy(Meeting, { id: note.targetMeetingId })
+        : null;
+      const outbox = await this.mail.send(
+        manager,
+        note,
+        [
+          ...(await this.mail.team(manager, noteId)),
+          ...(await this.mail.countryOfficials(manager, note.countryCodes)),
+        ],
+        'reviews_closed',
+        // Once per review round: a note reviewed again after a revision is closed again.
+        `reviews-closed-r${note.currentRevision}`,
+        {
+          meetingTitle: meeting?.title ?? null,
+          meetingStartsAt: meeting?.startsAt.toISOString() ?? null,
+          meetingLocal: meeting ? `${meeting.startsLocal.replace('T', ' ')} ${meeting.timeZone}` : null,
+        },
+      );
+      return { note, outbox };
     });
+    await this.notifications.dispatch(outbox);
     const fresh = await this.dataSource.manager.findOneByOrFail(ConceptNote, { id: note.id });
     return this.notes.view(this.dataSource.manager, fresh);
   }
@@ -593,7 +659,9 @@ export class ReviewsService {
       .getOne();
     if (!assignment) throw ReviewErrors.assignmentNotFound();
     if (assignment.reviewerId !== actor.id) {
-      throw hasRole(actor, 'secretariat') ? ReviewErrors.notYours() : ReviewErrors.assignmentNotFound();
+      throw hasRole(actor, 'secretariat')
+        ? ReviewErrors.notYours()
+        : CommonErrors.outOfScope('Review assignment');
     }
     if (assignment.status === 'submitted') throw ReviewErrors.submitted();
     if (assignment.status !== 'assigned') throw ReviewErrors.assignmentClosed(assignment.status);
@@ -605,13 +673,17 @@ export class ReviewsService {
     return rows.map((row) => row.organizationCode);
   }
 
-  /** Reviews each reviewer still has to do, on notes in review. */
-  private async openLoads(manager: EntityManager): Promise<Map<string, number>> {
+  /** Reviews each reviewer (or the one given) still has to do, on notes in review. */
+  private async openLoads(
+    manager: EntityManager,
+    reviewerId: string | null = null,
+  ): Promise<Map<string, number>> {
     const rows = await manager.query<{ reviewer_id: string; n: number }[]>(
       `SELECT a.reviewer_id, count(*)::int AS n
          FROM review_assignments a JOIN concept_notes n ON n.id = a.note_id
-        WHERE a.status = 'assigned' AND n.status = 'in_review'
+        WHERE a.status = 'assigned' AND n.status = 'in_review' AND ($1::uuid IS NULL OR a.reviewer_id = $1)
         GROUP BY a.reviewer_id`,
+      [reviewerId],
     );
     return new Map(rows.map((row) => [row.reviewer_id, row.n]));
   }
@@ -680,6 +752,7 @@ function assignmentView(
     dueAt: assignment.dueAt.toISOString(),
     status: assignment.status,
     conflictOverrideReason: assignment.conflictOverrideReason,
+    loadOverrideReason: assignment.loadOverrideReason,
     assignedAt: assignment.createdAt.toISOString(),
   };
 }

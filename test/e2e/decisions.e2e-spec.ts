@@ -12,8 +12,9 @@ import { readyDraft } from '../factories';
 /**
  * Decisions, the pipeline and the figures over HTTP (DESIGN §3 "Decisions", "pipeline"; §4 decisions,
  * pipeline, stats). Notes reach the committee through the real API (draft → endorsement request →
- * RC endorsement = submission → the cut-off closes the agenda); screening and reviews are not built
- * yet, so each test then sets its notes to ready_for_committee with SQL. Every test works in a year
+ * RC endorsement = submission → the cut-off closes the agenda). Most tests then set their notes to
+ * ready_for_committee with SQL, as screening and reviews are not what they test; the deferral goes
+ * through screening and reviews over HTTP, since its reviews are what it checks. Every test works in a year
  * of its own, later than the previous test's, so the newest meetings are always the current test's,
  * and in countries of its own, so the RCs and RC office it creates are the only officials its notes
  * can reach.
@@ -181,7 +182,7 @@ describe('decisions, the pipeline and the figures', () => {
     expect(read.body.status).toBe('agenda_closed');
   }
 
-  /** Screening and reviews are written by others right now: the notes skip to ready_for_committee. */
+  /** For tests not about screening and reviews: the notes skip to ready_for_committee. */
   async function readyForCommittee(ids: string[]): Promise<void> {
     await system.dataSource.query(
       `UPDATE concept_notes SET status = 'ready_for_committee' WHERE id = ANY($1) AND status = 'submitted'`,
@@ -194,7 +195,13 @@ describe('decisions, the pipeline and the figures', () => {
     year: number,
     who: Cast,
     count: number,
-    options: { envelopeUsd?: number; later?: boolean; overrides?: Record<string, unknown>[] } = {},
+    options: {
+      envelopeUsd?: number;
+      later?: boolean;
+      overrides?: Record<string, unknown>[];
+      /** false: the notes stay submitted, to go through screening and reviews over HTTP. */
+      ready?: boolean;
+    } = {},
   ): Promise<{ meeting: Meeting; later?: Meeting; notes: string[] }> {
     clock.set(`${year}-01-05T09:00:00.000Z`);
     const meeting = await schedule(`Steering Committee ${year}/1`, `${year}-06-01T10:00`, {
@@ -206,7 +213,7 @@ describe('decisions, the pipeline and the figures', () => {
     const notes: string[] = [];
     for (let i = 0; i < count; i += 1) notes.push(await submitted(who, options.overrides?.[i]));
     await closeAgenda(meeting);
-    await readyForCommittee(notes);
+    if (options.ready !== false) await readyForCommittee(notes);
     const agenda = must(
       await http(system, 'GET', meetingPath(meeting.id, '/agenda'), { token: secretariat.token }),
     );
@@ -214,6 +221,53 @@ describe('decisions, the pipeline and the figures', () => {
       [...notes].sort(),
     );
     return { meeting, later, notes };
+  }
+
+  /** Q1…Q9 scored in order on the published 1–4 scale (weights 20, 15, 15, 10, 10, 10, 10, 5, 5). */
+  const scores = (values: number[]) => values.map((score, i) => ({ code: `Q${i + 1}`, score }));
+
+  /**
+   * A submitted note screened eligible, scored by one reviewer per list of scores and closed to
+   * ready_for_committee, all through the API (the screening's manual criteria pass; the automatic
+   * ones are pre-filled from the revision).
+   */
+  async function reviewedThroughTheApi(id: string, reviews: number[][]): Promise<void> {
+    must(
+      await http(system, 'POST', `/api/v1/concept-notes/${id}/screening`, {
+        token: secretariat.token,
+        body: {
+          checklist: ['E9', 'E10', 'E11'].map((code) => ({ code, result: 'pass' })),
+          outcome: 'eligible',
+        },
+      }),
+      201,
+    );
+    for (const values of reviews) {
+      const reviewer = await actor(system, ['reviewer'], { organizationCode: 'UNICEF' });
+      const assignment = must(
+        await http(system, 'POST', `/api/v1/concept-notes/${id}/review-assignments`, {
+          token: secretariat.token,
+          body: {
+            reviewerId: reviewer.user.id,
+            dueAt: new Date(clock.now().getTime() + 14 * 24 * 60 * 60 * 1000).toISOString(),
+          },
+        }),
+        201,
+      );
+      must(
+        await http(system, 'PUT', `/api/v1/review-assignments/${assignment.body.id}/review`, {
+          token: reviewer.token,
+          body: { scores: scores(values), recommendation: 'approve', submit: true },
+        }),
+      );
+    }
+    const closed = must(
+      await http(system, 'POST', `/api/v1/concept-notes/${id}/reviews/close`, {
+        token: secretariat.token,
+        body: {},
+      }),
+    );
+    expect(closed.body.status).toBe('ready_for_committee');
   }
 
   function decide(meetingId: string, body: Record<string, unknown>, token = secretariat.token) {
@@ -774,26 +828,19 @@ describe('decisions, the pipeline and the figures', () => {
 
   it('carries a deferred note to the next meeting’s agenda, keeping its revision and its reviews', async () => {
     const who = await cast('MDA');
-    const { meeting, later, notes } = await committeeMeeting(2036, who, 1, { later: true });
+    const { meeting, later, notes } = await committeeMeeting(2036, who, 1, { later: true, ready: false });
     const [id] = notes;
-    const reviewer = await actor(system, ['reviewer']);
-    const [{ revision_id: revisionId, current_revision: revisionBefore }] = await system.dataSource.query<
-      { revision_id: string; current_revision: number }[]
-    >(
-      `SELECT r.id AS revision_id, n.current_revision FROM concept_notes n
-         JOIN concept_note_revisions r ON r.note_id = n.id AND r.number = n.current_revision WHERE n.id = $1`,
-      [id],
+    // Review A by hand: (20×3 + 15×2 + 15×2 + 10×1 + 10×3 + 10×2 + 10×1 + 5×0 + 5×3) / 3 = 205 / 3 → 68.33.
+    // Review B by hand: (20×2 + 15×2 + 15×1 + 10×2 + 10×1 + 10×1 + 10×2 + 5×1 + 5×1) / 3 = 155 / 3 → 51.67.
+    await reviewedThroughTheApi(id, [
+      [4, 3, 3, 2, 4, 3, 2, 1, 4],
+      [3, 3, 2, 3, 2, 2, 3, 2, 2],
+    ]);
+    const summaryBefore = must(
+      await http(system, 'GET', `/api/v1/concept-notes/${id}/review-summary`, { token: committee.token }),
     );
-    const [{ id: assignmentId }] = await system.dataSource.query<{ id: string }[]>(
-      `INSERT INTO review_assignments (note_id, revision_id, reviewer_id, due_at, status, assigned_by_id)
-       VALUES ($1, $2, $3, '2036-05-01T00:00:00Z', 'submitted', $4) RETURNING id`,
-      [id, revisionId, reviewer.user.id, secretariat.user.id],
-    );
-    await system.dataSource.query(
-      `INSERT INTO reviews (assignment_id, criteria_set_version, scores, recommendation, weighted_score, submitted_at, version)
-       VALUES ($1, 1, '[]', 'approve', 81.25, '2036-05-01T00:00:00Z', 1)`,
-      [assignmentId],
-    );
+    expect(summaryBefore.body).toMatchObject({ count: 2, mean: 60, median: 60, spread: 16.66 });
+    const revisionBefore = summaryBefore.body.revisionNumber as number;
 
     must(
       await decide(meeting.id, { conceptNoteId: id, outcome: 'deferred', rationale: 'More time needed.' }),
@@ -812,8 +859,20 @@ describe('decisions, the pipeline and the figures', () => {
         statusReason: expect.stringContaining('Deferred'),
       }),
     ]);
+    const [payload] = (await outbox(id, 'decision_released')).map((r) => r.payload);
+    expect(payload).toMatchObject({ deferred: true, approved: false, rationale: 'More time needed.' });
+
+    const note = must(await http(system, 'GET', `/api/v1/concept-notes/${id}`, { token: who.lead.token }));
+    expect(note.body).toMatchObject({ targetMeetingId: later!.id, currentRevision: revisionBefore });
+
+    // At the next meeting, once its agenda closes (not before), the committee finds the note listed
+    // with the same revision, and reads the same reviews in its summary.
+    expect(
+      problem(await decide(later!.id, { conceptNoteId: id, outcome: 'approved', rationale: 'Now.' })).code,
+    ).toBe('DECISION.MEETING_NOT_OPEN');
+    await closeAgenda(later!);
     const next = must(
-      await http(system, 'GET', meetingPath(later!.id, '/agenda'), { token: secretariat.token }),
+      await http(system, 'GET', meetingPath(later!.id, '/agenda'), { token: committee.token }),
     );
     expect(next.body.items).toEqual([
       expect.objectContaining({
@@ -821,34 +880,42 @@ describe('decisions, the pipeline and the figures', () => {
         status: 'listed',
         carriedFromMeetingId: meeting.id,
         revision: revisionBefore,
+        noteStatus: 'ready_for_committee',
       }),
     ]);
-    const [note] = await system.dataSource.query<{ target_meeting_id: string; current_revision: number }[]>(
-      'SELECT target_meeting_id, current_revision FROM concept_notes WHERE id = $1',
-      [id],
+    const summaryAfter = must(
+      await http(system, 'GET', `/api/v1/concept-notes/${id}/review-summary`, { token: committee.token }),
     );
-    expect(note).toEqual({ target_meeting_id: later!.id, current_revision: revisionBefore });
-    const [{ n: reviews }] = await system.dataSource.query<{ n: number }[]>(
-      `SELECT count(*)::int AS n FROM reviews r JOIN review_assignments a ON a.id = r.assignment_id
-        WHERE a.note_id = $1 AND a.revision_id = $2 AND r.submitted_at IS NOT NULL`,
-      [id, revisionId],
-    );
-    expect(reviews).toBe(1);
-    const [payload] = (await outbox(id, 'decision_released')).map((r) => r.payload);
-    expect(payload).toMatchObject({ deferred: true, approved: false, rationale: 'More time needed.' });
-
-    // Decided at the next meeting once its agenda closes; the pipeline shows the kept review's score.
+    expect(summaryAfter.body).toEqual(summaryBefore.body);
+    expect(summaryAfter.body).toMatchObject({
+      revisionNumber: revisionBefore,
+      count: 2,
+      outstanding: 0,
+      mean: 60,
+      recommendations: { fund: 0, approve: 2, revise: 0, reject: 0 },
+    });
     expect(
-      problem(await decide(later!.id, { conceptNoteId: id, outcome: 'approved', rationale: 'Now.' })).code,
-    ).toBe('DECISION.MEETING_NOT_OPEN');
-    await closeAgenda(later!);
+      (summaryAfter.body.perCriterion as { code: string; mean: number }[]).map((c) => [c.code, c.mean]),
+    ).toEqual([
+      ['Q1', 3.5],
+      ['Q2', 3],
+      ['Q3', 2.5],
+      ['Q4', 2.5],
+      ['Q5', 3],
+      ['Q6', 2.5],
+      ['Q7', 2.5],
+      ['Q8', 1.5],
+      ['Q9', 3],
+    ]);
+
+    // Decided there; the pipeline shows the kept reviews' mean score.
     must(await decide(later!.id, { conceptNoteId: id, outcome: 'approved', rationale: 'Now ready.' }), 201);
     must(await release(later!.id));
     const pipeline = must(
       await http(system, 'GET', `/api/v1/pipeline?meeting=${later!.id}`, { token: committee.token }),
     );
     expect(pipeline.body.items).toEqual([
-      expect.objectContaining({ conceptNoteId: id, status: 'approved', meanScore: 81.25, reviewCount: 1 }),
+      expect.objectContaining({ conceptNoteId: id, status: 'approved', meanScore: 60, reviewCount: 2 }),
     ]);
   });
 
@@ -939,6 +1006,10 @@ describe('decisions, the pipeline and the figures', () => {
       meetingId: later!.id,
     });
 
+    // Officials of the note's country who read another language.
+    const arabicOffice = await actor(system, ['rc_office'], { countryCodes: ['GEO'], locale: 'ar' });
+    const chineseRc = await actor(system, ['resident_coordinator'], { countryCodes: ['GEO'], locale: 'zh' });
+
     // Removal from the pipeline needs a reason, and only an approved note leaves it.
     const removal = (id: string, body: unknown, token = secretariat.token) =>
       http(system, 'POST', `/api/v1/pipeline/${id}/removal`, { token, body });
@@ -957,6 +1028,21 @@ describe('decisions, the pipeline and the figures', () => {
     });
     expect(await auditCount(removed, 'concept_note.removed_from_pipeline')).toBe(1);
     expect(problem(await removal(removed, { reason: 'Again.' })).status).toBe(409);
+
+    // The team and the RCs and RC office of its country are told once, each in their language, with the reason.
+    const removalMails = await deliveredMails(removed, 'removed_from_pipeline');
+    expect(perRecipient(removalMails)).toEqual(
+      once(who.lead, who.member, who.rc, who.office, arabicOffice, chineseRc),
+    );
+    const mailTo = (person: SignedIn) => removalMails.find((m) => m.to.includes(person.user.email))!;
+    expect(mailTo(who.lead).subject).toMatch(/^Concept note removed from the pipeline: /);
+    expect(mailTo(arabicOffice).subject).toMatch(/^إخراج المذكرة المفاهيمية من قائمة المذكرات المعتمدة/);
+    expect(mailTo(chineseRc).subject).toMatch(/^概念说明已移出储备库：/);
+    for (const mail of removalMails) {
+      expect(mail.text).toContain('The government changed its priorities.');
+      expect(mail.text).toContain(`http://mptf.test/concept-notes/${removed}`);
+    }
+    expect(await outbox(funded, 'removed_from_pipeline')).toEqual([]);
     const after = must(
       await http(system, 'GET', `/api/v1/pipeline?meeting=${meeting.id}`, { token: secretariat.token }),
     );
@@ -1038,6 +1124,122 @@ describe('decisions, the pipeline and the figures', () => {
       await http(system, 'GET', meetingPath(next.id, '/agenda'), { token: secretariat.token }),
     );
     expect(nextAgenda.body.items).toEqual([expect.objectContaining({ conceptNoteId: id, status: 'listed' })]);
+  });
+
+  it('re-checks the envelope at release for every draft without a reason, whatever another draft’s reason', async () => {
+    const who = await cast('AZE');
+    const { meeting, notes } = await committeeMeeting(2039, who, 2, { envelopeUsd: 1000000 });
+    const [fits, over] = notes;
+    const fund = (conceptNoteId: string, totalAmountUsd: number, extra: Record<string, unknown> = {}) =>
+      decide(meeting.id, {
+        conceptNoteId,
+        outcome: 'funded',
+        rationale: 'Fund it.',
+        totalAmountUsd,
+        fullProgrammeDueOn: '2040-06-30',
+        ...extra,
+      });
+    // 600,000 fits the envelope of 1,000,000; the 500,000 on top goes over it, with a reason.
+    must(await fund(fits, 600000), 201);
+    must(await fund(over, 500000, { envelopeOverrideReason: 'Exceptional co-financing pledged.' }), 201);
+
+    // The envelope is then lowered to 500,000: the 600,000 drafted without a reason no longer fits,
+    // and the other draft's reason does not excuse it.
+    must(
+      await http(system, 'PATCH', meetingPath(meeting.id), {
+        token: secretariat.token,
+        body: { envelopeUsd: 500000 },
+      }),
+    );
+    const refused = await release(meeting.id);
+    expect(problem(refused)).toMatchObject({ status: 409, code: 'DECISION.OVER_ENVELOPE' });
+    expect(refused.body).toMatchObject({
+      envelopeUsd: 500000,
+      committedUsd: 0,
+      requestedUsd: 600000,
+      overByUsd: 100000,
+      conceptNoteIds: [fits],
+    });
+    expect(refused.body.detail).toContain('by 100,000.00 USD');
+    // Nothing was released: the notes, the drafts and the outbox are as they were.
+    for (const id of notes) {
+      expect(await noteStatus(id)).toBe('ready_for_committee');
+      expect(await outbox(id, 'decision_released')).toEqual([]);
+    }
+    const drafts = must(
+      await http(system, 'GET', meetingPath(meeting.id, '/decisions'), { token: secretariat.token }),
+    );
+    expect((drafts.body.items as { status: string }[]).map((d) => d.status)).toEqual(['draft', 'draft']);
+
+    // With a reason of its own (the draft is posted again), the release goes through.
+    must(
+      await fund(fits, 600000, { envelopeOverrideReason: 'Envelope cut after the meeting agreed it.' }),
+      201,
+    );
+    const released = must(await release(meeting.id));
+    expect(released.body.released).toHaveLength(2);
+    expect(await noteStatus(fits)).toBe('funded');
+    expect(await noteStatus(over)).toBe('funded');
+  });
+
+  it('saves the secretariat’s consolidated assessment of an agenda item, which the committee reads', async () => {
+    const who = await cast('KAZ');
+    const { meeting, notes } = await committeeMeeting(2040, who, 1);
+    const [id] = notes;
+    const agenda = (token: string) => http(system, 'GET', meetingPath(meeting.id, '/agenda'), { token });
+    const itemId = must(await agenda(secretariat.token)).body.items[0].id as string;
+    const patch = (body: Record<string, unknown>, token = secretariat.token) =>
+      http(system, 'PATCH', meetingPath(meeting.id, `/agenda/${itemId}`), { token, body });
+    const assessment = {
+      assessmentSummary:
+        'Strong national ownership and a clear theory of change; the budget for the second year is heavy.',
+      assessmentRecommendation: 'Approve for the pipeline; fund when the envelope allows.',
+    };
+
+    const saved = must(await patch(assessment));
+    expect(saved.body).toMatchObject({ id: itemId, conceptNoteId: id, ...assessment });
+    const read = must(await agenda(committee.token));
+    expect(read.body.items).toEqual([
+      expect.objectContaining({ id: itemId, conceptNoteId: id, ...assessment }),
+    ]);
+
+    // The committee reads it but does not write it; nor does the team.
+    for (const token of [committee.token, who.lead.token]) {
+      expect(problem(await patch({ assessmentSummary: 'Rewritten.' }, token)).status).toBe(403);
+    }
+    expect(must(await agenda(committee.token)).body.items[0]).toMatchObject(assessment);
+    // Written for the committee: the team sees its item on the agenda, not the assessment.
+    expect(must(await agenda(who.lead.token)).body.items).toEqual([
+      expect.objectContaining({ id: itemId, assessmentSummary: null, assessmentRecommendation: null }),
+    ]);
+
+    // A later edit replaces one part and keeps the other; null clears a part.
+    const revised = 'Approve; ask the team to phase the second-year budget.';
+    must(await patch({ assessmentRecommendation: revised }));
+    expect(must(await agenda(committee.token)).body.items[0]).toMatchObject({
+      assessmentSummary: assessment.assessmentSummary,
+      assessmentRecommendation: revised,
+    });
+    must(await patch({ assessmentRecommendation: null }));
+    expect(must(await agenda(committee.token)).body.items[0]).toMatchObject({
+      assessmentSummary: assessment.assessmentSummary,
+      assessmentRecommendation: null,
+    });
+    // Every edit of the assessment is in the audit trail, before and after.
+    const edits = await system.dataSource.query<
+      {
+        before: { assessmentRecommendation: string | null };
+        after: { assessmentRecommendation: string | null };
+      }[]
+    >(
+      `SELECT before, after FROM audit_events WHERE action = 'agenda.item_updated' AND after->>'itemId' = $1 ORDER BY id`,
+      [itemId],
+    );
+    expect(edits.map((e) => [e.before.assessmentRecommendation, e.after.assessmentRecommendation])).toEqual([
+      [null, assessment.assessmentRecommendation],
+      [assessment.assessmentRecommendation, revised],
+      [revised, null],
+    ]);
   });
 });
 

@@ -4,7 +4,7 @@ import principlesSeed from '../../migrations/seed/guiding-principles.json';
 import criteriaSeed from '../../migrations/seed/review-criteria.json';
 import areasSeed from '../../migrations/seed/thematic-areas.json';
 import organizationsSeed from '../../migrations/seed/un-organizations.json';
-import { actor, createUser, http, startTestSystem, type TestSystem } from '../harness';
+import { actor, createUser, http, startTestSystem, TestClock, type TestSystem } from '../harness';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -192,6 +192,7 @@ describe('reference data as seeded', () => {
     expect(answer.body).toHaveLength(1);
     const [set] = answer.body;
     expect(set.version).toBe(1);
+    expect(set.current).toBe(true);
     expect(set.screening.map((c: { code: string }) => c.code)).toEqual(range(1, 11).map((n) => `E${n}`));
     expect(set.screening).toEqual(criteriaSeed.screening);
     expect(set.quality.criteria.map((c: { code: string }) => c.code)).toEqual(
@@ -546,5 +547,243 @@ describe('secretariat edits of the organizations', () => {
     expect(retire.status).toBe(403);
     expect(await organization('ROGUE')).toBeUndefined();
     expect((await organization('IOM')).active).toBe(true);
+  });
+});
+
+describe('secretariat publishes criteria sets', () => {
+  const clock = new TestClock(new Date('2027-02-01T09:00:00.000Z'));
+  let system: TestSystem;
+  let secretariat: Awaited<ReturnType<typeof actor>>;
+  beforeAll(async () => {
+    system = await startTestSystem({ clock });
+    secretariat = await actor(system, ['secretariat']);
+  });
+  afterAll(() => system.close());
+
+  interface Published {
+    screeningCriteria: { code: string; title: string; automatic: boolean }[];
+    qualityScale: { min: number; max: number; labels: Record<string, string> };
+    qualityCriteria: { code: string; title: string; weight: number }[];
+  }
+  /** The seeded set, in the shape it is published in. */
+  const seeded = (): Published =>
+    JSON.parse(
+      JSON.stringify({
+        screeningCriteria: criteriaSeed.screening,
+        qualityScale: criteriaSeed.quality.scale,
+        qualityCriteria: criteriaSeed.quality.criteria,
+      }),
+    );
+  const sets = async () =>
+    (await http(system, 'GET', '/api/v1/criteria-sets', { token: secretariat.token })).body as {
+      version: number;
+      current: boolean;
+      publishedAt: string;
+    }[];
+  const publish = (body: unknown, token = secretariat.token, headers: Record<string, string> = {}) =>
+    http(system, 'POST', '/api/v1/criteria-sets', { token, body, headers });
+  const auditCount = async () =>
+    Number(
+      (
+        await system.dataSource.query(
+          `SELECT count(*) AS n FROM audit_events WHERE action = 'criteria_set.published'`,
+        )
+      )[0].n,
+    );
+
+  it('publishes a new current version, keeps the earlier one, and audits it with the set before and after', async () => {
+    // Q9 (value for money, 5) gives way to Q10 (5); Q1 takes 5 from Q2.
+    const body = seeded();
+    body.qualityCriteria[0].weight = 25;
+    body.qualityCriteria[1].weight = 10;
+    body.qualityCriteria.splice(8, 1);
+    body.qualityCriteria.push({ code: 'Q10', title: 'Data and evidence on migration', weight: 5 });
+    body.screeningCriteria.push({ code: 'E12', title: 'Local authorities consulted', automatic: false });
+    clock.set('2027-02-03T10:30:00.000Z');
+
+    const answer = await publish(body);
+    expect(answer.status).toBe(201);
+    expect(answer.body).toEqual({
+      version: 2,
+      current: true,
+      screening: body.screeningCriteria,
+      quality: { scale: body.qualityScale, criteria: body.qualityCriteria },
+      publishedAt: '2027-02-03T10:30:00.000Z',
+    });
+
+    const listed = await sets();
+    expect(listed.map((s) => [s.version, s.current])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    expect(listed[0]).toEqual(answer.body);
+
+    const rows = await system.dataSource.query(
+      `SELECT actor_id, entity_type, entity_id, before, after, request_id FROM audit_events
+        WHERE action = 'criteria_set.published'`,
+    );
+    expect(rows).toEqual([
+      {
+        actor_id: secretariat.user.id,
+        entity_type: 'criteria_set',
+        entity_id: '2',
+        before: {
+          version: 1,
+          screening: criteriaSeed.screening,
+          quality: { scale: criteriaSeed.quality.scale, criteria: criteriaSeed.quality.criteria },
+        },
+        after: { version: 2, screening: answer.body.screening, quality: answer.body.quality },
+        request_id: expect.any(String),
+      },
+    ]);
+  });
+
+  it('gives two simultaneous publications consecutive versions, and replays a retry with the same Idempotency-Key', async () => {
+    const before = (await sets())[0].version;
+    const answers = await Promise.all([publish(seeded()), publish(seeded())]);
+    expect(answers.map((a) => a.status)).toEqual([201, 201]);
+    expect(answers.map((a) => a.body.version as number).sort((x, y) => x - y)).toEqual([
+      before + 1,
+      before + 2,
+    ]);
+
+    const headers = { 'idempotency-key': 'publish-criteria-once' };
+    const first = await publish(seeded(), secretariat.token, headers);
+    const retry = await publish(seeded(), secretariat.token, headers);
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.body.version).toBe(first.body.version);
+    expect((await sets())[0].version).toBe(first.body.version);
+  });
+
+  const invalid: [string, (set: Published) => unknown, string][] = [
+    [
+      'weights that add up to 95',
+      (s) => ({
+        ...s,
+        qualityCriteria: s.qualityCriteria.map((c, i) => (i === 2 ? { ...c, weight: 10 } : c)),
+      }),
+      'qualityCriteria',
+    ],
+    [
+      'a weight with decimals',
+      (s) => ({
+        ...s,
+        qualityCriteria: s.qualityCriteria.map((c, i) => (i === 2 ? { ...c, weight: 15.5 } : c)),
+      }),
+      'qualityCriteria.2.weight',
+    ],
+    [
+      'a weight of 0',
+      (s) => ({
+        ...s,
+        qualityCriteria: s.qualityCriteria.map((c, i) => (i === 2 ? { ...c, weight: 0 } : c)),
+      }),
+      'qualityCriteria.2.weight',
+    ],
+    [
+      'a weight given as text',
+      (s) => ({
+        ...s,
+        qualityCriteria: s.qualityCriteria.map((c, i) => (i === 2 ? { ...c, weight: '15' } : c)),
+      }),
+      'qualityCriteria.2.weight',
+    ],
+    [
+      'a repeated quality code',
+      (s) => ({
+        ...s,
+        qualityCriteria: s.qualityCriteria.map((c, i) => (i === 4 ? { ...c, code: 'Q2' } : c)),
+      }),
+      'qualityCriteria.4.code',
+    ],
+    [
+      'a malformed quality code',
+      (s) => ({
+        ...s,
+        qualityCriteria: s.qualityCriteria.map((c, i) => (i === 0 ? { ...c, code: 'q 1' } : c)),
+      }),
+      'qualityCriteria.0.code',
+    ],
+    [
+      'a quality criterion without a title',
+      (s) => ({
+        ...s,
+        qualityCriteria: s.qualityCriteria.map((c, i) => (i === 1 ? { code: c.code, weight: c.weight } : c)),
+      }),
+      'qualityCriteria.1.title',
+    ],
+    ['no quality criteria', (s) => ({ ...s, qualityCriteria: [] }), 'qualityCriteria'],
+    [
+      'a repeated screening code',
+      (s) => ({ ...s, screeningCriteria: [...s.screeningCriteria, { ...s.screeningCriteria[0] }] }),
+      'screeningCriteria.11.code',
+    ],
+    [
+      'an automatic criterion the system does not check',
+      (s) => ({
+        ...s,
+        screeningCriteria: s.screeningCriteria.map((c) => (c.code === 'E10' ? { ...c, automatic: true } : c)),
+      }),
+      'screeningCriteria.9.automatic',
+    ],
+    [
+      'a check of the system published as manual',
+      (s) => ({
+        ...s,
+        screeningCriteria: s.screeningCriteria.map((c) => (c.code === 'E2' ? { ...c, automatic: false } : c)),
+      }),
+      'screeningCriteria.1.automatic',
+    ],
+    [
+      'a scale whose min is not below its max',
+      (s) => ({ ...s, qualityScale: { ...s.qualityScale, min: 4 } }),
+      'qualityScale',
+    ],
+    [
+      'a scale with a point left unlabelled',
+      (s) => ({ ...s, qualityScale: { ...s.qualityScale, max: 5 } }),
+      'qualityScale.labels',
+    ],
+    ['a missing scale', ({ qualityScale: _omitted, ...s }) => s, 'qualityScale'],
+    ['an unknown property', (s) => ({ ...s, version: 7 }), 'version'],
+  ];
+
+  it.each(invalid)('answers 400 to %s, naming the field, and publishes nothing', async (_, change, field) => {
+    const before = await sets();
+    const audits = await auditCount();
+    const answer = await publish(change(seeded()));
+    expect(answer.status).toBe(400);
+    expect(answer.headers['content-type']).toContain('application/problem+json');
+    expect(answer.body.code).toBe('VALIDATION_FAILED');
+    const fields = (answer.body.errors as { field: string; message: string }[]).map((e) => e.field);
+    expect(fields).toContain(field);
+    for (const error of answer.body.errors as { message: string }[]) expect(error.message).not.toBe('');
+    expect(await sets()).toEqual(before);
+    expect(await auditCount()).toBe(audits);
+  });
+
+  it('says what the weights add up to', async () => {
+    const set = seeded();
+    set.qualityCriteria[0].weight = 30;
+    const answer = await publish(set);
+    expect(answer.body.errors).toEqual([
+      { field: 'qualityCriteria', message: 'the weights must add up to 100; they add up to 110' },
+    ]);
+  });
+
+  it('refuses an applicant and a reviewer with 403, and an unauthenticated request with 401; publishes nothing', async () => {
+    const before = await sets();
+    for (const roles of [['applicant'], ['reviewer'], ['steering_committee']] as const) {
+      const who = await actor(system, [...roles], { organizationCode: 'IOM' });
+      const answer = await publish(seeded(), who.token);
+      expect({ roles, status: answer.status, code: answer.body.code }).toEqual({
+        roles,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
+    }
+    const anonymous = await http(system, 'POST', '/api/v1/criteria-sets', { body: seeded() });
+    expect(anonymous.status).toBe(401);
+    expect(await sets()).toEqual(before);
   });
 });

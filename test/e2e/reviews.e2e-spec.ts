@@ -3,6 +3,7 @@ import { actor, http, startTestSystem, TestClock, type HttpAnswer, type TestSyst
 import { readyDraft } from '../factories';
 import { pdfText } from '../pdf-readback';
 import { getQueueToken } from '@nestjs/bullmq';
+import ExcelJS from 'exceljs';
 import type { Queue } from 'bullmq';
 import { ReviewsProcessor } from '../../src/reviews/reviews.processor';
 import { ReviewJobs, REVIEWS_QUEUE } from '../../src/reviews/reviews.queue';
@@ -62,7 +63,32 @@ describe('reviews', () => {
   let lead: SignedIn;
   let country = 0;
   /** A country of its own for each note, so its RC is the only official it reaches. */
-  const COUNTRIES = ['GRC', 'BGR', 'ROU', 'MDA', 'UKR', 'TUR', 'GEO', 'ARM', 'AZE', 'KAZ', 'UZB', 'KGZ'];
+  const COUNTRIES = [
+    'GRC',
+    'BGR',
+    'ROU',
+    'MDA',
+    'UKR',
+    'TUR',
+    'GEO',
+    'ARM',
+    'AZE',
+    'KAZ',
+    'UZB',
+    'KGZ',
+    'TJK',
+    'TKM',
+    'MNG',
+    'BLR',
+    'LTU',
+    'LVA',
+    'EST',
+    'SVK',
+    'HUN',
+    'CZE',
+    'POL',
+    'SVN',
+  ];
 
   beforeAll(async () => {
     system = await startTestSystem({ clock, worker: true, env: { REVIEWER_MAX_OPEN_ASSIGNMENTS: '2' } });
@@ -75,7 +101,8 @@ describe('reviews', () => {
   /** A national note led by `lead` (IOM convening; IOM and ILO participating), endorsed and screened eligible. */
   async function inReviewNote(
     overrides: Record<string, unknown> = {},
-  ): Promise<{ id: string; rc: SignedIn }> {
+    checklist: { code: string; result: string }[] = MANUAL,
+  ): Promise<{ id: string; rc: SignedIn; country: string }> {
     const code = COUNTRIES[country++];
     const rc = await actor(system, ['resident_coordinator'], { countryCodes: [code] });
     const id = await readyDraft(system, lead.token, {
@@ -94,13 +121,13 @@ describe('reviews', () => {
     must(
       await http(system, 'POST', notePath(id, '/screening'), {
         token: secretariat.token,
-        body: { checklist: MANUAL, outcome: 'eligible' },
+        body: { checklist, outcome: 'eligible' },
       }),
       201,
     );
     const note = must(await http(system, 'GET', notePath(id), { token: secretariat.token }));
     expect(note.body.status).toBe('in_review');
-    return { id, rc };
+    return { id, rc, country: code };
   }
 
   const reviewer = (organizationCode: string, fields: Record<string, unknown> = {}) =>
@@ -198,6 +225,34 @@ describe('reviews', () => {
     };
     await system.smtp.waitFor((messages) => ids.every((id) => messages.some((m) => header(m) === id)));
     return { rows, mails: system.smtp.messages.filter((m) => ids.includes(header(m))) };
+  }
+
+  /**
+   * Runs requests at once while a SHARE lock on review_assignments holds back every insert into it,
+   * and lets them go only when each waits on a lock: both are then past their reads, unless one
+   * waits for the other's lock on the reviewer.
+   */
+  async function racing(requests: Promise<HttpAnswer>[]): Promise<HttpAnswer[]> {
+    const blocker = system.dataSource.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    try {
+      await blocker.query('LOCK TABLE review_assignments IN SHARE MODE');
+      const answers = Promise.all(requests);
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const [{ n }] = await system.dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (n >= requests.length || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await blocker.commitTransaction();
+      return await answers;
+    } finally {
+      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
+      await blocker.release();
+    }
   }
 
   /** What must not appear anywhere in an answer about a reviewer kept anonymous. */
@@ -329,6 +384,78 @@ describe('reviews', () => {
         await http(system, 'GET', notePath(id, '/review-assignments/suggestions'), { token: lead.token }),
       ),
     ).toMatchObject({ status: 403 });
+  });
+
+  it('refuses to assign a reviewer at the cap of open assignments, naming their load, unless the secretariat gives a reason; audited', async () => {
+    const [first, second, third] = [await inReviewNote(), await inReviewNote(), await inReviewNote()];
+    const busy = await reviewer('UNICEF', { name: 'Busy Bea' });
+    const spare = await reviewer('UNDP');
+    await assigned(first.id, busy);
+    // A reason given for a reviewer under the cap overrides nothing and is not kept.
+    const under = must(await assign(second.id, busy, { loadOverrideReason: 'Not needed yet' }), 201);
+    expect(under.body.loadOverrideReason).toBeNull();
+    expect(await auditEvents(second.id, 'review.load_cap_overridden')).toEqual([]);
+
+    // Two open assignments: at the cap of 2 (REVIEWER_MAX_OPEN_ASSIGNMENTS).
+    const refused = await assign(third.id, busy);
+    expect(problem(refused)).toMatchObject({ status: 409, code: 'REVIEW.LOAD_CAP_REACHED' });
+    expect(refused.body).toMatchObject({ openAssignments: 2, maxOpenAssignments: 2 });
+    expect(refused.body.detail).toContain(
+      'Busy Bea already has 2 open review assignment(s), at the cap of 2',
+    );
+    expect(refused.body.detail).toContain('loadOverrideReason');
+    const count = async (noteId: string) =>
+      (
+        await system.dataSource.query<{ n: number }[]>(
+          'SELECT count(*)::int AS n FROM review_assignments WHERE note_id = $1',
+          [noteId],
+        )
+      )[0].n;
+    expect(await count(third.id)).toBe(0);
+    expect(await auditEvents(third.id, 'review.assigned')).toEqual([]);
+    // A reviewer under the cap is assigned to the same note as usual.
+    expect(must(await assign(third.id, spare), 201).body.loadOverrideReason).toBeNull();
+
+    const reason = 'Only reviewer with Central Asian labour-market expertise this round';
+    const overridden = must(await assign(third.id, busy, { loadOverrideReason: reason }), 201);
+    expect(overridden.body).toMatchObject({
+      noteId: third.id,
+      status: 'assigned',
+      loadOverrideReason: reason,
+      conflictOverrideReason: null,
+      reviewer: { id: busy.user.id },
+    });
+    expect(await auditEvents(third.id, 'review.load_cap_overridden')).toEqual([
+      {
+        after: expect.objectContaining({
+          assignmentId: overridden.body.id,
+          reviewerId: busy.user.id,
+          openAssignments: 2,
+          maxOpenAssignments: 2,
+          reason,
+        }),
+      },
+    ]);
+    expect(await auditEvents(third.id, 'review.assigned')).toEqual([
+      expect.anything(),
+      { after: expect.objectContaining({ assignmentId: overridden.body.id, loadOverrideReason: reason }) },
+    ]);
+    const listed = must(await reviews(secretariat, third.id));
+    expect(listed.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ assignmentId: overridden.body.id })]),
+    );
+
+    // Assignments of one reviewer to two notes at once cannot both slip under the cap: inserts are
+    // held back until both requests are inside their transactions (or one waits on the reviewer).
+    const [fourth, fifth] = [await inReviewNote(), await inReviewNote()];
+    const halfBusy = await reviewer('UNHCR');
+    await assigned(first.id, halfBusy);
+    const answers = await racing([assign(fourth.id, halfBusy), assign(fifth.id, halfBusy)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    expect(answers.find((a) => a.status === 409)!.body).toMatchObject({
+      code: 'REVIEW.LOAD_CAP_REACHED',
+      openAssignments: 2,
+    });
   });
 
   it('refuses a score outside the scale, an unknown criterion and an incomplete submission, naming the field; a draft may be partial', async () => {
@@ -603,9 +730,10 @@ describe('reviews', () => {
   });
 
   it('refuses to close reviews under the minimum without a reason, naming it, and closes with one', async () => {
-    const { id } = await inReviewNote();
-    const done = await reviewer('UNICEF');
-    const late = await reviewer('UNDP');
+    const { id, rc, country } = await inReviewNote();
+    const arabicOffice = await actor(system, ['rc_office'], { countryCodes: [country], locale: 'ar' });
+    const done = await reviewer('UNICEF', { name: 'Haruki Done' });
+    const late = await reviewer('UNDP', { name: 'Leila Late' });
     const doneId = await assigned(id, done);
     const lateId = await assigned(id, late);
     must(await submit(done, doneId, REVIEW_A));
@@ -639,6 +767,30 @@ describe('reviews', () => {
         }),
       },
     ]);
+
+    // The team and the note's RC and RC office are told of the new status once, each in their
+    // language, with nothing of the reviews: no reviewer, score or reason for closing.
+    const closedMails = await Promise.all(
+      [lead, rc, arabicOffice].map(async (who) => {
+        const { rows, mails } = await delivered('reviews_closed', who.user.email);
+        const about = rows.filter((r) => r.dedupeKey.includes(id));
+        expect(about).toHaveLength(1);
+        const mail = mails.find((m) => m.headers.get('x-mptf-notification') === about[0].id)!;
+        expect(mail.text).toContain(`http://mptf.test/concept-notes/${id}`);
+        return { mail, payload: about[0].payload };
+      }),
+    );
+    expect(closedMails[0].mail.subject).toMatch(/^Review completed: /);
+    expect(closedMails[1].mail.subject).toMatch(/^Review completed: /);
+    expect(closedMails[2].mail.subject).toMatch(/^اكتمال مراجعة المذكرة المفاهيمية: /);
+    for (const { mail, payload } of closedMails) {
+      for (const text of [mail.text, mail.html, JSON.stringify(payload)]) {
+        expect(text).not.toContain(reason);
+        expect(text).not.toContain('Haruki Done');
+        expect(text).not.toContain('Leila Late');
+        expect(text).not.toContain('68.33');
+      }
+    }
 
     // Closed: no second closing, no new assignment, no more scoring.
     expect(problem(await close(id, { reason }))).toMatchObject({
@@ -840,6 +992,235 @@ describe('reviews', () => {
       expect(text).not.toContain(secret);
       expect(text).not.toContain(expert.user.name);
     }
+
+    // The committee decides and the decision is released: the team and the RC now read the outcome
+    // and the rationale, and still never a review, a score or a reviewer, by any route or e-mail.
+    must(await close(id, { reason: `Only ${expert.user.name} could review in time` }));
+    const meeting = must(
+      await http(system, 'POST', '/api/v1/meetings', {
+        token: secretariat.token,
+        body: {
+          title: 'Written procedure, September 2027',
+          kind: 'written_procedure',
+          startsLocal: '2027-09-15T10:00',
+          timeZone: 'Europe/Zurich',
+        },
+      }),
+      201,
+    );
+    const meetingId = meeting.body.id as string;
+    must(
+      await http(system, 'POST', `/api/v1/meetings/${meetingId}/agenda`, {
+        token: secretariat.token,
+        body: { conceptNoteId: id, reason: 'Decided between sessions' },
+      }),
+      201,
+    );
+    const rationale = 'Well aligned with the national migration strategy.';
+    must(
+      await http(system, 'POST', `/api/v1/meetings/${meetingId}/decisions`, {
+        token: secretariat.token,
+        body: { conceptNoteId: id, outcome: 'approved', rationale },
+      }),
+      201,
+    );
+    must(
+      await http(system, 'POST', `/api/v1/meetings/${meetingId}/decisions/release`, {
+        token: secretariat.token,
+      }),
+    );
+    // By hand: (20×3 + 15×2 + 15×3 + 10×1 + 10×2 + 10×3 + 10×2 + 5×1 + 5×3) / 3 = 235 / 3 → 78.33.
+    expect(must(await reviews(secretariat, id)).body.items[0].weightedScore).toBe(78.33);
+    const leaks = [
+      secret,
+      expert.user.name,
+      expert.user.email,
+      expert.user.id,
+      '78.33',
+      '78,33',
+      'Reviewer A',
+    ];
+    const expectNothingOfTheReviews = (where: string, text: string) => {
+      for (const leak of leaks)
+        expect({ where, leaks: text.includes(leak) }).toEqual({ where, leaks: false });
+      expect({ where, scores: /weightedScore|"scores"|perCriterion/.test(text) }).toEqual({
+        where,
+        scores: false,
+      });
+    };
+
+    for (const reader of [lead, rc]) {
+      for (const format of ['', '?format=csv', '?format=xlsx']) {
+        const answer = await reviews(reader, id, format);
+        expect({ format, status: answer.status, code: answer.body?.code }).toEqual({
+          format,
+          status: 403,
+          code: 'REVIEW.FORBIDDEN',
+        });
+        expectNothingOfTheReviews(`reviews${format}`, answer.raw.toString('latin1'));
+      }
+      expect(problem(await reviewSummary(reader, id))).toMatchObject({
+        status: 403,
+        code: 'REVIEW.FORBIDDEN',
+      });
+
+      const decisions = must(await http(system, 'GET', notePath(id, '/decisions'), { token: reader.token }));
+      expect(decisions.body).toEqual([expect.objectContaining({ outcome: 'approved', rationale })]);
+      const routes = [
+        notePath(id),
+        notePath(id, '/decisions'),
+        notePath(id, '/history'),
+        notePath(id, '/comments'),
+        notePath(id, '/revisions'),
+        notePath(id, '/screening'),
+        `/api/v1/meetings/${meetingId}/agenda`,
+        '/api/v1/concept-notes',
+        '/api/v1/concept-notes?format=csv',
+      ];
+      for (const route of routes) {
+        const answer = await http(system, 'GET', route, { token: reader.token });
+        expect({ route, status: answer.status }).toEqual({ route, status: 200 });
+        expectNothingOfTheReviews(
+          route,
+          typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body),
+        );
+      }
+      const xlsx = await http(system, 'GET', '/api/v1/concept-notes?format=xlsx', { token: reader.token });
+      expect(xlsx.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx.raw as unknown as ArrayBuffer);
+      const cells: string[] = [];
+      book.eachSheet((sheet) =>
+        sheet.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.text)))),
+      );
+      expect(cells.join('\n')).toContain('Safe labour migration corridors in the Western Balkans');
+      expectNothingOfTheReviews('concept-notes?format=xlsx', cells.join('\n'));
+      const pdf = await http(system, 'GET', notePath(id, '/pdf'), { token: reader.token });
+      expect(pdf.status).toBe(200);
+      expectNothingOfTheReviews('pdf', pdfText(pdf.raw));
+
+      // The decision e-mail: the outcome and the rationale, nothing of the reviews.
+      const { rows, mails } = await delivered('decision_released', reader.user.email);
+      const about = rows.filter((r) => r.dedupeKey.includes(id));
+      expect(about).toHaveLength(1);
+      const mail = mails.find((m) => m.headers.get('x-mptf-notification') === about[0].id)!;
+      expect(mail.text).toContain(rationale);
+      for (const [part, text] of [
+        ['subject', mail.subject],
+        ['text', mail.text],
+        ['html', mail.html],
+        ['payload', JSON.stringify(about[0].payload)],
+      ])
+        expectNothingOfTheReviews(`decision_released ${part}`, text);
+    }
+  });
+
+  // Last in this file: it publishes version 2 of the criteria, which the tests above do not expect.
+  it('keeps a review begun under criteria set 1 on version 1 after version 2 is published; new reviews and screenings use version 2', async () => {
+    const { id } = await inReviewNote();
+    const early = await reviewer('UNICEF');
+    const newcomer = await reviewer('UNDP');
+    const earlyId = await assigned(id, early);
+    const newcomerId = await assigned(id, newcomer);
+    must(await saveReview(early, earlyId, { scores: scores(4, 3) }));
+
+    const [v1] = must(await http(system, 'GET', '/api/v1/criteria-sets', { token: secretariat.token })).body;
+    // Version 2: Q1 unchanged, Q3 weighs 30 instead of 15, Q10 is new, the others are gone; and a
+    // manual screening criterion E12.
+    const v2 = {
+      screeningCriteria: [
+        ...v1.screening,
+        { code: 'E12', title: 'Local authorities consulted in the design', automatic: false },
+      ],
+      qualityScale: v1.quality.scale,
+      qualityCriteria: [
+        v1.quality.criteria[0],
+        { ...v1.quality.criteria[2], weight: 30 },
+        { code: 'Q10', title: 'Learning, evidence and data', weight: 50 },
+      ],
+    };
+    const published = await http(system, 'POST', '/api/v1/criteria-sets', {
+      token: secretariat.token,
+      body: v2,
+    });
+    expect(published.status).toBe(201);
+    expect(published.body).toMatchObject({ version: 2, current: true });
+
+    // The draft begun under version 1 is submitted against version 1: its criteria, its weights.
+    clock.set('2027-01-05T10:00:00.000Z');
+    const early1 = must(await submit(early, earlyId, REVIEW_A));
+    expect(early1.body).toMatchObject({ criteriaSetVersion: 1, weightedScore: 68.33, state: 'submitted' });
+
+    // A review begun now is scored against version 2: version 1's criteria are refused by name.
+    const old = await submit(newcomer, newcomerId, REVIEW_B);
+    expect(problem(old)).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(problem(old).fields).toEqual(expect.arrayContaining(['scores.1.code', 'scores.3.code']));
+    // By hand under version 2: (20×3 + 30×2 + 50×1) / 3 = 170 / 3 → 56.67.
+    clock.set('2027-01-06T10:00:00.000Z');
+    const fresh = must(
+      await saveReview(newcomer, newcomerId, {
+        scores: [
+          { code: 'Q1', score: 4 },
+          { code: 'Q3', score: 3 },
+          { code: 'Q10', score: 2 },
+        ],
+        recommendation: 'approve',
+        submit: true,
+      }),
+    );
+    expect(fresh.body).toMatchObject({ criteriaSetVersion: 2, weightedScore: 56.67 });
+
+    // The summary takes both weighted scores (each 0–100 under its version) and pools a criterion's
+    // scores only across versions where it is the same criterion: Q1 (unchanged) pools both reviews,
+    // Q3 (re-weighted) has a row per version.
+    const summary = must(await reviewSummary(secretariat, id)).body;
+    expect(summary).toMatchObject({
+      count: 2,
+      mean: 62.5,
+      median: 62.5,
+      spread: 11.66,
+      criteriaSetVersions: [2, 1],
+    });
+    expect(
+      (
+        summary.perCriterion as {
+          code: string;
+          weight: number;
+          criteriaSetVersions: number[];
+          count: number;
+          mean: number;
+        }[]
+      ).map((c) => [c.code, c.weight, c.criteriaSetVersions, c.count, c.mean]),
+    ).toEqual([
+      ['Q1', 20, [2, 1], 2, 4],
+      ['Q3', 30, [2], 1, 3],
+      ['Q10', 50, [2], 1, 2],
+      ['Q2', 15, [1], 1, 3],
+      ['Q3', 15, [1], 1, 3],
+      ['Q4', 10, [1], 1, 2],
+      ['Q5', 10, [1], 1, 4],
+      ['Q6', 10, [1], 1, 3],
+      ['Q7', 10, [1], 1, 2],
+      ['Q8', 5, [1], 1, 1],
+      ['Q9', 5, [1], 1, 4],
+    ]);
+    expect(
+      (summary.comments as { label: string; criteriaSetVersion: number }[]).map((c) => [
+        c.label,
+        c.criteriaSetVersion,
+      ]),
+    ).toEqual([
+      ['Reviewer A', 1],
+      ['Reviewer B', 2],
+    ]);
+
+    // A screening from now on goes through version 2's checklist, E12 included.
+    await expect(inReviewNote({}, MANUAL)).rejects.toThrow('misses the criteria E12');
+    const { id: screened } = await inReviewNote({}, [...MANUAL, { code: 'E12', result: 'pass' }]);
+    const screening = must(
+      await http(system, 'GET', notePath(screened, '/screening'), { token: secretariat.token }),
+    );
+    expect(JSON.stringify(screening.body)).toContain('"criteriaSetVersion":2');
   });
 });
 

@@ -10,6 +10,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -193,9 +194,138 @@ export class FundRulesView {
   @ApiProperty() createdAt!: string;
 }
 
+const CODE = /^[A-Z][A-Z0-9]{0,9}$/;
+const CODE_MESSAGE = 'must be 1–10 capital letters or digits, starting with a letter (such as E9 or Q3)';
+
+export class ScreeningCriterionDto {
+  @ApiProperty({ example: 'E9', pattern: CODE.source })
+  @IsString()
+  @Matches(CODE, { message: CODE_MESSAGE })
+  code!: string;
+
+  @ApiProperty({ maxLength: 500 })
+  @IsString()
+  @Length(3, 500)
+  @Transform(trim)
+  title!: string;
+
+  @ApiProperty({
+    description:
+      'Checked by the system from the note and pre-filled in screening: only, and always, for the codes ' +
+      'of the checks it makes (E1–E8)',
+  })
+  @IsBoolean()
+  automatic!: boolean;
+}
+
+export class QualityScaleDto {
+  @ApiProperty({ example: 1, minimum: 0, maximum: 10 })
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  min!: number;
+
+  @ApiProperty({ example: 4, minimum: 1, maximum: 10 })
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  max!: number;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { '1': 'Weak', '2': 'Adequate', '3': 'Good', '4': 'Excellent' },
+    description: 'A label for each point of the scale, min to max',
+  })
+  @IsObject()
+  labels!: Record<string, string>;
+}
+
+export class QualityCriterionDto {
+  @ApiProperty({ example: 'Q1', pattern: CODE.source })
+  @IsString()
+  @Matches(CODE, { message: CODE_MESSAGE })
+  code!: string;
+
+  @ApiProperty({ maxLength: 500 })
+  @IsString()
+  @Length(3, 500)
+  @Transform(trim)
+  title!: string;
+
+  @ApiProperty({ example: 20, minimum: 1, maximum: 100, description: 'The weights of a set add up to 100' })
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(100)
+  weight!: number;
+}
+
+/** A new version of the criteria: it becomes current for screenings and reviews begun from now on. */
+export class PublishCriteriaSetDto {
+  @ApiProperty({ type: [ScreeningCriterionDto], description: 'The screening checklist, in its order' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => ScreeningCriterionDto)
+  screeningCriteria!: ScreeningCriterionDto[];
+
+  @ApiProperty({ type: QualityScaleDto, description: 'The whole-number scale reviewers score on' })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => QualityScaleDto)
+  qualityScale!: QualityScaleDto;
+
+  @ApiProperty({
+    type: [QualityCriterionDto],
+    description: 'The weighted quality criteria, in their order; codes unique, weights adding up to 100',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => QualityCriterionDto)
+  qualityCriteria!: QualityCriterionDto[];
+}
+
+export class ScreeningCriterionView {
+  @ApiProperty({ example: 'E1' }) code!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ description: 'Checked by the system and pre-filled in screening' }) automatic!: boolean;
+}
+
+export class QualityScaleView {
+  @ApiProperty({ example: 1 }) min!: number;
+  @ApiProperty({ example: 4 }) max!: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { '1': 'Weak', '2': 'Adequate', '3': 'Good', '4': 'Excellent' },
+  })
+  labels!: Record<string, string>;
+}
+
+export class QualityCriterionView {
+  @ApiProperty({ example: 'Q1' }) code!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ example: 20 }) weight!: number;
+}
+
+export class QualityCriteriaView {
+  @ApiProperty({ type: QualityScaleView }) scale!: QualityScaleView;
+  @ApiProperty({ type: [QualityCriterionView] }) criteria!: QualityCriterionView[];
+}
+
 export class CriteriaSetView {
   @ApiProperty() version!: number;
-  @ApiProperty({ description: 'Screening checklist: code, title, automatic' }) screening!: object[];
-  @ApiProperty({ description: 'Quality criteria: scale and weighted criteria' }) quality!: object;
+  @ApiProperty({
+    description:
+      'The version new screenings and reviews use (the newest); a review keeps the version it was begun with',
+  })
+  current!: boolean;
+  @ApiProperty({ type: [ScreeningCriterionView], description: 'The screening checklist' })
+  screening!: ScreeningCriterionView[];
+  @ApiProperty({ type: QualityCriteriaView, description: 'The scale and the weighted quality criteria' })
+  quality!: QualityCriteriaView;
   @ApiProperty() publishedAt!: string;
 }

@@ -57,6 +57,18 @@ export class CreateAssignmentDto {
   @Length(3, 2000)
   @Transform(trim)
   conflictOverrideReason?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    description:
+      'Assigns a reviewer who already has REVIEWER_MAX_OPEN_ASSIGNMENTS open assignments anyway; audited. ' +
+      'Without it such an assignment answers 409 REVIEW.LOAD_CAP_REACHED',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(3, 2000)
+  @Transform(trim)
+  loadOverrideReason?: string;
 }
 
 export class DeclareConflictDto {
@@ -169,6 +181,12 @@ export class AssignmentView {
   @ApiProperty() dueAt!: string;
   @ApiProperty({ enum: ASSIGNMENT_STATUSES }) status!: AssignmentStatus;
   @ApiProperty({ nullable: true, type: String }) conflictOverrideReason!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Why the reviewer was assigned beyond the cap of open assignments',
+  })
+  loadOverrideReason!: string | null;
   @ApiProperty() assignedAt!: string;
 }
 
@@ -255,11 +273,25 @@ export class ReviewListView {
   @ApiProperty({ type: [ReviewView] }) items!: ReviewView[];
 }
 
+export class ScaleRangeView {
+  @ApiProperty({ example: 1 }) min!: number;
+  @ApiProperty({ example: 4 }) max!: number;
+}
+
+/**
+ * The mean score of one quality criterion. Reviews scored against different criteria set versions
+ * are pooled where the criterion (code, title, weight) and the scale are the same; a criterion that
+ * changed gives a row per version.
+ */
 export class CriterionMeanView {
   @ApiProperty() code!: string;
   @ApiProperty() title!: string;
   @ApiProperty() weight!: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'On the criteria set’s scale' })
+  @ApiProperty({ type: ScaleRangeView, description: 'The scale the mean is on' }) scale!: ScaleRangeView;
+  @ApiProperty({ type: [Number], description: 'The criteria set versions whose reviews this row pools' })
+  criteriaSetVersions!: number[];
+  @ApiProperty({ description: 'Submitted reviews that scored the criterion' }) count!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'On the scale above' })
   mean!: number | null;
 }
 
@@ -270,6 +302,8 @@ export class CriterionCommentView {
 
 export class AnonymousCommentView {
   @ApiProperty({ example: 'Reviewer A' }) label!: string;
+  @ApiProperty({ description: 'The criteria set version the review was scored against' })
+  criteriaSetVersion!: number;
   @ApiProperty({ enum: RECOMMENDATIONS, nullable: true }) recommendation!: Recommendation | null;
   @ApiProperty({ nullable: true, type: String }) overallComment!: string | null;
   @ApiProperty({ type: [CriterionCommentView] }) criterionComments!: CriterionCommentView[];
@@ -299,6 +333,13 @@ export class ReviewSummaryView {
   @ApiProperty({ nullable: true, type: Number }) revisionNumber!: number | null;
   @ApiProperty({ description: 'Submitted reviews' }) count!: number;
   @ApiProperty({ description: 'Assigned reviews not submitted yet' }) outstanding!: number;
+  @ApiProperty({
+    type: [Number],
+    description:
+      'The criteria set versions the submitted reviews were scored against, newest first; each weighted ' +
+      'score is 0–100 under its own version',
+  })
+  criteriaSetVersions!: number[];
   @ApiProperty({ nullable: true, type: Number, description: 'Of the weighted scores (0–100)' })
   mean!: number | null;
   @ApiProperty({ nullable: true, type: Number }) median!: number | null;
