@@ -184,6 +184,14 @@ export class ConceptNote {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   revisionResponses!: string[];
 
+  /**
+   * When the secretariat removed the note from a meeting's agenda (application clock). While set, the
+   * note is not targeted automatically (MeetingTargeting.retarget): it comes back on an agenda only
+   * when the secretariat places it there (late exception, carry-over) or when it is submitted anew.
+   */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  removedFromAgendaAt!: Date | null;
+
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   removedFromPipelineAt!: Date | null;
 
@@ -202,6 +210,15 @@ export class ConceptNote {
   @UpdateDateColumn({ type: 'timestamptz', precision: 3 })
   @Index()
   updatedAt!: Date;
+
+  /**
+   * The last change to the note, by the application clock: stamped on every insert and update made
+   * through TypeORM by ConceptNoteActivity (raw SQL, such as re-targeting, does not count). The cut-off
+   * reminders and the missed cut-off notice measure "active in the last N days" with it, so they can
+   * be tested at exact instants; `updatedAt` is the database's own clock.
+   */
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
+  lastActivityAt!: Date;
 
   @VersionColumn()
   version!: number;

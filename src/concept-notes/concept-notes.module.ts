@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConceptNoteAccess } from './concept-note.access';
+import { ConceptNoteActivity } from './concept-note.activity';
 import { ConceptNoteContent } from './concept-note.content';
 import { ConceptNoteMail } from './concept-note.mail';
 import { ConceptNoteRevisions } from './concept-note.revisions';
@@ -11,6 +12,7 @@ import { ConceptNotesService } from './concept-notes.service';
   providers: [
     ConceptNotesService,
     ConceptNoteAccess,
+    ConceptNoteActivity,
     ConceptNoteContent,
     ConceptNoteMail,
     ConceptNoteRevisions,

@@ -136,7 +136,7 @@ export class CutoffService {
     const rules = await this.content.fundRules(manager);
     const missed = await manager
       .createQueryBuilder(ConceptNote, 'n')
-      .where(`n.status IN ('draft', 'awaiting_endorsement') AND n.updatedAt >= :since`, {
+      .where(`n.status IN ('draft', 'awaiting_endorsement') AND n.lastActivityAt >= :since`, {
         since: new Date(now.getTime() - rules.idleDraftDaysForReminders * DAY_MS),
       })
       .getMany();
@@ -178,7 +178,7 @@ export class CutoffService {
 
       const unsubmitted = await manager
         .createQueryBuilder(ConceptNote, 'n')
-        .where(`n.status IN ('draft', 'awaiting_endorsement') AND n.updatedAt >= :since`, {
+        .where(`n.status IN ('draft', 'awaiting_endorsement') AND n.lastActivityAt >= :since`, {
           since: new Date(now.getTime() - rules.idleDraftDaysForReminders * DAY_MS),
         })
         .orderBy('n.createdAt')
@@ -223,15 +223,16 @@ export class CutoffService {
         { user: User; notes: { title: string; url: string; countries: string; leadName: string }[] }
       >();
       for (const item of pending) {
-        const rcs = await this.mail.countryOfficials(manager, item.pendingCountries, [
+        // The RCs of the pending countries and whoever acts for one, with the countries they answer for.
+        const officials = await this.mail.officialsCovering(manager, item.pendingCountries, [
           'resident_coordinator',
         ]);
-        for (const rc of rcs) {
+        for (const { user: rc, countryCodes } of officials) {
           const entry = byRc.get(rc.id) ?? { user: rc, notes: [] };
           entry.notes.push({
             title: item.note.title,
             url: this.mail.noteUrl(item.note.id),
-            countries: item.pendingCountries.filter((c) => rc.countryCodes.includes(c)).join(', '),
+            countries: countryCodes.join(', '),
             leadName: item.leadName,
           });
           byRc.set(rc.id, entry);

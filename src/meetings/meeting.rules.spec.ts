@@ -1,11 +1,17 @@
 import fc from 'fast-check';
 import { DateTime, Duration } from 'luxon';
 import {
+  agendaRefusal,
+  type AgendaChange,
+  type AgendaRefusal,
+  type AgendaState,
   instantToLocal,
   localMinusDays,
   localToInstant,
   meetingTimes,
   reminders,
+  resubmissionPlacement,
+  type ResubmissionPlacement,
   targetMeeting,
   type TargetCandidate,
 } from './meeting.rules';
@@ -214,5 +220,70 @@ describe('targeting', () => {
 
   it('after every cut-off the note waits unscheduled', () => {
     expect(targetMeeting(new Date('2027-05-01T00:00:00.000Z'), [march, june])).toBeNull();
+  });
+});
+
+describe('agendaRefusal: who may change an agenda when', () => {
+  const STATUSES: AgendaState['status'][] = ['scheduled', 'agenda_closed', 'held', 'cancelled'];
+  const KINDS: AgendaState['kind'][] = ['in_person', 'virtual', 'written_procedure'];
+  const CHANGES: AgendaChange[] = ['late_exception', 'arrange', 'assessment'];
+
+  /** The table, written out: status → change → [packet not issued, packet issued]. */
+  const expected = (state: AgendaState, change: AgendaChange): AgendaRefusal | null => {
+    const table: Record<
+      AgendaState['status'],
+      Record<AgendaChange, [AgendaRefusal | null, AgendaRefusal | null]>
+    > = {
+      scheduled: {
+        late_exception:
+          state.kind === 'written_procedure'
+            ? [null, 'packet_issued']
+            : ['agenda_not_closed', 'agenda_not_closed'],
+        arrange: [null, 'packet_issued'],
+        assessment: [null, null],
+      },
+      agenda_closed: {
+        late_exception: [null, 'packet_issued'],
+        arrange: [null, 'packet_issued'],
+        assessment: [null, null],
+      },
+      held: {
+        late_exception: ['meeting_status', 'meeting_status'],
+        arrange: ['meeting_status', 'meeting_status'],
+        assessment: ['meeting_status', 'meeting_status'],
+      },
+      cancelled: {
+        late_exception: ['meeting_status', 'meeting_status'],
+        arrange: ['meeting_status', 'meeting_status'],
+        assessment: ['meeting_status', 'meeting_status'],
+      },
+    };
+    return table[state.status][change][state.packetIssued ? 1 : 0];
+  };
+
+  for (const status of STATUSES)
+    for (const kind of KINDS)
+      for (const packetIssued of [false, true])
+        for (const change of CHANGES) {
+          const state = { status, kind, packetIssued };
+          it(`${change} on a ${kind} meeting, ${status}, packet ${packetIssued ? 'issued' : 'not issued'}`, () => {
+            expect(agendaRefusal(state, change)).toBe(expected(state, change));
+          });
+        }
+});
+
+describe('resubmissionPlacement: where a technical revision goes back to', () => {
+  const cases: [AgendaState['status'], boolean, ResubmissionPlacement][] = [
+    ['scheduled', false, 'stay'],
+    ['scheduled', true, 'stay'],
+    ['agenda_closed', false, 'join_agenda'],
+    ['agenda_closed', true, 'next_meeting'],
+    ['held', false, 'next_meeting'],
+    ['held', true, 'next_meeting'],
+    ['cancelled', false, 'next_meeting'],
+    ['cancelled', true, 'next_meeting'],
+  ];
+  it.each(cases)('a %s meeting, packet issued: %s → %s', (status, packetIssued, placement) => {
+    expect(resubmissionPlacement({ status, packetIssued })).toBe(placement);
   });
 });

@@ -110,3 +110,60 @@ export function targetMeeting(submittedAt: Date, meetings: TargetCandidate[]): s
     .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id));
   return eligible[0]?.id ?? null;
 }
+
+type MeetingStatus = TargetCandidate['status'];
+
+/** What the secretariat changes on an agenda (DESIGN §3 "After the agenda closes"). */
+export type AgendaChange = 'late_exception' | 'arrange' | 'assessment';
+
+/** Why a change to an agenda is refused: each answers 409 with a code of its own. */
+export type AgendaRefusal = 'agenda_not_closed' | 'meeting_status' | 'packet_issued';
+
+export interface AgendaState {
+  status: MeetingStatus;
+  kind: 'in_person' | 'virtual' | 'written_procedure';
+  /** A version of the meeting's packet has been issued (rendered and sent to the committee). */
+  packetIssued: boolean;
+}
+
+/**
+ * Whether the secretariat may change a meeting's agenda now: null when it may, else why not.
+ *
+ * - A late exception needs a closed agenda (before the cut-off, notes are placed by the cut-off
+ *   rule); a `written_procedure` meeting takes them while scheduled too, since it decides between
+ *   sessions on items placed so.
+ * - Arranging the items (order, group, carry over, remove) and late exceptions stop when the
+ *   packet is issued: the committee decides on the agenda it was sent. Nothing changes on a held
+ *   or cancelled meeting (the secretariat can undo "held" first).
+ * - The consolidated assessment of an item is not part of the agenda: it may be written until the
+ *   meeting is held, also after a packet was issued (a new version of the packet carries it).
+ */
+export function agendaRefusal(meeting: AgendaState, change: AgendaChange): AgendaRefusal | null {
+  if (meeting.status === 'held' || meeting.status === 'cancelled') return 'meeting_status';
+  if (change === 'assessment') return null;
+  if (change === 'late_exception' && meeting.status === 'scheduled' && meeting.kind !== 'written_procedure') {
+    return 'agenda_not_closed';
+  }
+  return meeting.packetIssued ? 'packet_issued' : null;
+}
+
+/** Where a note goes when its technical revision is resubmitted; see resubmissionPlacement. */
+export type ResubmissionPlacement = 'stay' | 'join_agenda' | 'next_meeting';
+
+/**
+ * A technical revision comes back "with the same submission time and meeting" (DESIGN §3). Its
+ * submission met that meeting's cut-off, so:
+ * - while the meeting is scheduled the note stays targeted, and the closing lists it;
+ * - once the agenda has closed, the note joins it as long as the agenda may still change (no
+ *   packet issued): it is where it would have been had the revision not been asked for;
+ * - when the agenda is final (packet issued), or the meeting was held or cancelled, it goes to the
+ *   next meeting with no cut-off check, as a carried-over item does.
+ */
+export function resubmissionPlacement(meeting: {
+  status: MeetingStatus;
+  packetIssued: boolean;
+}): ResubmissionPlacement {
+  if (meeting.status === 'scheduled') return 'stay';
+  if (meeting.status === 'agenda_closed' && !meeting.packetIssued) return 'join_agenda';
+  return 'next_meeting';
+}

@@ -25,6 +25,11 @@ export const MeetingErrors = {
     new DomainError('VALIDATION_FAILED', 400, 'Invalid input: conceptNoteId', [
       { field: 'conceptNoteId', message },
     ]),
+  packetIssued: () =>
+    CommonErrors.conflict(
+      'MEETING.PACKET_ISSUED',
+      'The packet of this meeting has been issued: its agenda is final. Items can no longer be added, reordered, regrouped, carried over or removed (the assessment of an item can still be written)',
+    ),
   alreadyOnAgenda: () =>
     CommonErrors.conflict('MEETING.ALREADY_ON_AGENDA', 'The note is already on this agenda'),
   invalidLocalTime: (field: string, message: string) =>

@@ -22,7 +22,14 @@ import type {
   UpdateMeetingDto,
 } from './dto/meeting.dto';
 import { AgendaItem, Meeting } from './meeting.entity';
-import { instantToLocal, meetingTimes } from './meeting.rules';
+import {
+  agendaRefusal,
+  instantToLocal,
+  meetingTimes,
+  resubmissionPlacement,
+  type AgendaChange,
+  type AgendaState,
+} from './meeting.rules';
 import { MeetingErrors } from './meetings.errors';
 import { MeetingScheduler } from './meetings.scheduler';
 import { AWAITING_MEETING, MeetingTargeting, type Retargeted } from './targeting';
@@ -258,6 +265,8 @@ export class MeetingsService {
       items: await this.itemViews(
         manager,
         items.filter((i) => !visibleNotes || visibleNotes.has(i.noteId)),
+        // The secretariat's assessment is written for the committee: teams do not read it.
+        { assessment: everything },
       ),
       // Before the cut-off the list is provisional: the secretariat's, and each team's own notes.
       targeted: this.targetedViews(targeted).filter((t) => (ownNotes ? ownNotes.has(t.conceptNoteId) : true)),
@@ -268,14 +277,7 @@ export class MeetingsService {
   async addLateException(actor: Actor, meetingId: string, dto: LateExceptionDto): Promise<AgendaItemView> {
     const item = await this.run(async (manager) => {
       const meeting = await this.load(manager, meetingId, true);
-      if (
-        meeting.status !== 'agenda_closed' &&
-        !(meeting.kind === 'written_procedure' && meeting.status === 'scheduled')
-      ) {
-        throw meeting.status === 'scheduled'
-          ? MeetingErrors.agendaNotClosed()
-          : MeetingErrors.invalidStatus(meeting.status, 'given late exceptions');
-      }
+      await this.mayChange(manager, meeting, 'late_exception', 'given late exceptions');
       const note = await manager.findOne(ConceptNote, {
         where: { id: dto.conceptNoteId },
         lock: { mode: 'pessimistic_write' },
@@ -302,6 +304,8 @@ export class MeetingsService {
         }),
       );
       note.targetMeetingId = meetingId;
+      // Placed by the secretariat: a removal from an earlier agenda no longer holds it back.
+      note.removedFromAgendaAt = null;
       await manager.save(note);
       await this.audit.record(manager, {
         actorId: actor.id,
@@ -317,7 +321,15 @@ export class MeetingsService {
         entityId: note.id,
         after: { meetingId, reason: dto.reason },
       });
-      return { value: item, outbox: [], schedule: [] };
+      const outbox = await this.mail.send(
+        manager,
+        note,
+        await this.followers(manager, note),
+        'placed_on_agenda',
+        `placed-${item.id}`,
+        { ...meetingMailFields(meeting), reason: dto.reason },
+      );
+      return { value: item, outbox, schedule: [] };
     });
     return (await this.itemViews(this.dataSource.manager, [item]))[0];
   }
@@ -331,11 +343,16 @@ export class MeetingsService {
   ): Promise<AgendaItemView> {
     const item = await this.run(async (manager) => {
       const meeting = await this.load(manager, meetingId, true);
-      if (meeting.status === 'cancelled') throw MeetingErrors.invalidStatus(meeting.status, 'changed');
       const item = /^[0-9a-f-]{36}$/i.test(itemId)
         ? await manager.findOneBy(AgendaItem, { id: itemId, meetingId })
         : null;
       if (!item) throw MeetingErrors.itemNotFound();
+      // Writing the assessment is not arranging the agenda: it stays open after the packet is issued.
+      const arranging =
+        (dto.position !== undefined && dto.position !== item.position) ||
+        (dto.groupLabel !== undefined && dto.groupLabel !== item.groupLabel) ||
+        (dto.status !== undefined && dto.status !== item.status);
+      await this.mayChange(manager, meeting, arranging ? 'arrange' : 'assessment', 'changed');
       const before = { ...item };
       if (dto.position !== undefined) item.position = dto.position;
       if (dto.groupLabel !== undefined) item.groupLabel = dto.groupLabel;
@@ -344,8 +361,10 @@ export class MeetingsService {
         item.assessmentRecommendation = dto.assessmentRecommendation;
       let outbox: string[] = [];
       if (dto.status && dto.status !== item.status) {
-        if (item.status !== 'listed')
-          throw MeetingErrors.invalidStatus(`${item.status} item on a`, 'changed back');
+        // A listed item may be carried over or removed; a removed one may still be carried over.
+        const allowed =
+          item.status === 'listed' || (item.status === 'removed' && dto.status === 'carried_over');
+        if (!allowed) throw MeetingErrors.invalidStatus(`${item.status} item on a`, 'changed back');
         if (!dto.reason) throw MeetingErrors.reasonRequired();
         if (dto.status === 'carried_over') {
           const next = await this.nextMeeting(manager, meeting);
@@ -355,12 +374,7 @@ export class MeetingsService {
             { noteId: item.noteId, fromMeetingId: meetingId, toMeetingId: next.id },
           ]);
         } else {
-          item.status = 'removed';
-          item.statusReason = dto.reason;
-          await manager.query(
-            'UPDATE concept_notes SET target_meeting_id = NULL WHERE id = $1 AND target_meeting_id = $2',
-            [item.noteId, meetingId],
-          );
+          outbox = await this.remove(manager, meeting, item, dto.reason);
         }
       }
       const saved = await manager.save(item);
@@ -374,12 +388,21 @@ export class MeetingsService {
               : 'agenda.item_updated',
         entityType: 'meeting',
         entityId: meetingId,
-        before: { itemId, position: before.position, groupLabel: before.groupLabel, status: before.status },
+        before: {
+          itemId,
+          position: before.position,
+          groupLabel: before.groupLabel,
+          status: before.status,
+          assessmentSummary: before.assessmentSummary,
+          assessmentRecommendation: before.assessmentRecommendation,
+        },
         after: {
           itemId,
           position: saved.position,
           groupLabel: saved.groupLabel,
           status: saved.status,
+          assessmentSummary: saved.assessmentSummary,
+          assessmentRecommendation: saved.assessmentRecommendation,
           reason: dto.reason ?? null,
         },
       });
@@ -421,10 +444,182 @@ export class MeetingsService {
       })
       .orIgnore()
       .execute();
+    // Carried by the secretariat (or by a deferral or a cancellation): placed, no longer held back.
+    await manager.query(
+      'UPDATE concept_notes SET target_meeting_id = $2, removed_from_agenda_at = NULL WHERE id = $1',
+      [item.noteId, next.id],
+    );
+  }
+
+  /**
+   * Removal sticks (DESIGN §3 "After the agenda closes"): the note no longer targets this meeting and
+   * is not targeted again automatically when meetings change; the secretariat may place it on an
+   * agenda again (late exception) or carry the item over. Its team and the RCs and RC office of its
+   * countries are told, with the reason.
+   */
+  private async remove(
+    manager: EntityManager,
+    meeting: Meeting,
+    item: AgendaItem,
+    reason: string,
+  ): Promise<string[]> {
+    item.status = 'removed';
+    item.statusReason = reason;
+    await manager.query(
+      `UPDATE concept_notes SET target_meeting_id = NULL, removed_from_agenda_at = $3
+        WHERE id = $1 AND target_meeting_id = $2`,
+      [item.noteId, meeting.id, this.clock.now()],
+    );
+    const note = await manager.findOneByOrFail(ConceptNote, { id: item.noteId });
+    return this.mail.send(
+      manager,
+      note,
+      await this.followers(manager, note),
+      'removed_from_agenda',
+      `removed-${item.id}`,
+      { ...meetingMailFields(meeting), reason },
+    );
+  }
+
+  /**
+   * A technical revision resubmitted (ScreeningService.resubmit, in its transaction): the note keeps
+   * its submission time and meeting (DESIGN §3) and takes its place there on the new revision, as
+   * resubmissionPlacement says. Returns the meeting it will be considered at (null while it waits
+   * for one) and, when it had to go on to the next, the meeting it came from.
+   */
+  async placeResubmitted(
+    manager: EntityManager,
+    actor: Actor,
+    note: ConceptNote,
+    revisionId: string,
+  ): Promise<{ meeting: Meeting | null; movedFrom: Meeting | null }> {
+    // No meeting (after every cut-off, or removed from an agenda): it waits as it did before.
+    if (!note.targetMeetingId) return { meeting: null, movedFrom: null };
+    // Shared with the closing's update of the meeting row: either the closing committed first and the
+    // note joins its agenda here, or the closing waits for this transaction and lists the note itself.
+    const meeting = await manager.findOneOrFail(Meeting, {
+      where: { id: note.targetMeetingId },
+      lock: { mode: 'pessimistic_read' },
+    });
+    const placement = resubmissionPlacement({
+      status: meeting.status,
+      packetIssued: await this.packetIssued(manager, meeting.id),
+    });
+    if (placement !== 'next_meeting') {
+      await this.listResubmitted(manager, meeting.id, note.id, revisionId, placement === 'join_agenda');
+      if (placement === 'join_agenda') {
+        await this.audit.record(manager, {
+          actorId: actor.id,
+          action: 'agenda.resubmission_listed',
+          entityType: 'meeting',
+          entityId: meeting.id,
+          after: { noteId: note.id, revisionId },
+        });
+      }
+      return { meeting, movedFrom: null };
+    }
+    const why =
+      meeting.status === 'held'
+        ? 'the meeting was held'
+        : meeting.status === 'cancelled'
+          ? 'the meeting was cancelled'
+          : 'the packet was issued';
+    const reason = `Technical revision resubmitted after ${why}`;
+    const next = await this.nextMeeting(manager, meeting);
+    const listed = await manager.findOneBy(AgendaItem, {
+      meetingId: meeting.id,
+      noteId: note.id,
+      status: 'listed',
+    });
+    if (listed) {
+      listed.status = 'carried_over';
+      listed.statusReason = next ? reason : `${reason} (no later meeting scheduled yet)`;
+      await manager.save(listed);
+    }
+    // Like a deferral: onto the next meeting with no cut-off check, or, with none yet, untargeted
+    // until one is created (MeetingTargeting.retarget: its cut-off is after the submission).
+    if (next) await this.listResubmitted(manager, next.id, note.id, revisionId, true, meeting.id);
     await manager.query('UPDATE concept_notes SET target_meeting_id = $2 WHERE id = $1', [
-      item.noteId,
-      next.id,
+      note.id,
+      next?.id ?? null,
     ]);
+    await this.audit.record(manager, {
+      actorId: actor.id,
+      action: 'agenda.resubmission_moved',
+      entityType: 'meeting',
+      entityId: meeting.id,
+      after: { noteId: note.id, revisionId, toMeetingId: next?.id ?? null, reason },
+    });
+    return { meeting: next, movedFrom: meeting };
+  }
+
+  /**
+   * Lists a resubmitted note on a meeting's agenda on its new revision (`insert`), or moves an item
+   * already listed there to that revision; an item carried over or removed from it stays as it is.
+   */
+  private async listResubmitted(
+    manager: EntityManager,
+    meetingId: string,
+    noteId: string,
+    revisionId: string,
+    insert: boolean,
+    carriedFromMeetingId: string | null = null,
+  ): Promise<void> {
+    if (!insert) {
+      await manager.query(
+        `UPDATE agenda_items SET revision_id = $3, updated_at = now()
+          WHERE meeting_id = $1 AND note_id = $2 AND status = 'listed'`,
+        [meetingId, noteId, revisionId],
+      );
+      return;
+    }
+    await manager.query(
+      `INSERT INTO agenda_items (meeting_id, note_id, revision_id, position, group_label, carried_from_meeting_id)
+         SELECT $1, n.id, $3, COALESCE((SELECT max(position) FROM agenda_items WHERE meeting_id = $1), 0) + 1,
+                n.primary_thematic_area_code, $4
+           FROM concept_notes n WHERE n.id = $2
+         ON CONFLICT (meeting_id, note_id) DO UPDATE SET revision_id = EXCLUDED.revision_id, updated_at = now()
+          WHERE agenda_items.status = 'listed'`,
+      [meetingId, noteId, revisionId, carriedFromMeetingId],
+    );
+  }
+
+  /** Refuses (409) a change to the agenda that the meeting's state or its issued packet forbids. */
+  private async mayChange(
+    manager: EntityManager,
+    meeting: Meeting,
+    change: AgendaChange,
+    action: string,
+  ): Promise<void> {
+    const state: AgendaState = {
+      status: meeting.status,
+      kind: meeting.kind,
+      packetIssued: await this.packetIssued(manager, meeting.id),
+    };
+    const refusal = agendaRefusal(state, change);
+    if (refusal === 'agenda_not_closed') throw MeetingErrors.agendaNotClosed();
+    if (refusal === 'meeting_status') throw MeetingErrors.invalidStatus(meeting.status, action);
+    if (refusal === 'packet_issued') throw MeetingErrors.packetIssued();
+  }
+
+  /**
+   * Whether a version of the meeting's packet has been issued (rendered and sent: status `ready`).
+   * Read straight from the packets table, which the packets domain owns.
+   */
+  private async packetIssued(manager: EntityManager, meetingId: string): Promise<boolean> {
+    const [row] = await manager.query<{ issued: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM packets WHERE meeting_id = $1 AND status = 'ready') AS issued`,
+      [meetingId],
+    );
+    return row.issued;
+  }
+
+  /** Who hears of a change to a note's place on an agenda: its team, and the RCs and RC office of its countries. */
+  private async followers(manager: EntityManager, note: ConceptNote) {
+    return [
+      ...(await this.mail.team(manager, note.id)),
+      ...(await this.mail.countryOfficials(manager, note.countryCodes)),
+    ];
   }
 
   /** Tells each moved note's team where it will now be considered. */
@@ -448,12 +643,7 @@ export class MeetingsService {
         const move = moves.get(note.id)!;
         const to = move.toMeetingId ? byId.get(move.toMeetingId) : undefined;
         const from = move.fromMeetingId ? byId.get(move.fromMeetingId) : undefined;
-        return {
-          previousMeetingTitle: from?.title ?? null,
-          meetingTitle: to?.title ?? null,
-          meetingStartsAt: to?.startsAt.toISOString() ?? null,
-          meetingLocal: to ? `${to.startsLocal.replace('T', ' ')} ${to.timeZone}` : null,
-        };
+        return { previousMeetingTitle: from?.title ?? null, ...meetingMailFields(to ?? null) };
       },
     );
   }
@@ -524,7 +714,11 @@ export class MeetingsService {
     }));
   }
 
-  private async itemViews(manager: EntityManager, items: AgendaItem[]): Promise<AgendaItemView[]> {
+  private async itemViews(
+    manager: EntityManager,
+    items: AgendaItem[],
+    shown: { assessment: boolean } = { assessment: true },
+  ): Promise<AgendaItemView[]> {
     const notes = items.length
       ? await manager.findBy(ConceptNote, { id: In(items.map((i) => i.noteId)) })
       : [];
@@ -546,8 +740,8 @@ export class MeetingsService {
         statusReason: item.statusReason,
         lateExceptionReason: item.lateExceptionReason,
         carriedFromMeetingId: item.carriedFromMeetingId,
-        assessmentSummary: item.assessmentSummary,
-        assessmentRecommendation: item.assessmentRecommendation,
+        assessmentSummary: shown.assessment ? item.assessmentSummary : null,
+        assessmentRecommendation: shown.assessment ? item.assessmentRecommendation : null,
         notReady:
           item.status === 'listed' && note.status !== 'ready_for_committee' && note.status !== 'approved',
       };
@@ -573,4 +767,17 @@ export class MeetingsService {
       notReady: note.status !== 'ready_for_committee',
     }));
   }
+}
+
+/** A meeting as e-mails name it: title, start instant, and its own wall-clock time and zone. */
+export function meetingMailFields(meeting: Meeting | null): {
+  meetingTitle: string | null;
+  meetingStartsAt: string | null;
+  meetingLocal: string | null;
+} {
+  return {
+    meetingTitle: meeting?.title ?? null,
+    meetingStartsAt: meeting?.startsAt.toISOString() ?? null,
+    meetingLocal: meeting ? `${meeting.startsLocal.replace('T', ' ')} ${meeting.timeZone}` : null,
+  };
 }

@@ -36,10 +36,11 @@ export class MeetingTargeting {
         FOR SHARE`,
       [submittedAt],
     );
-    await manager.query('UPDATE concept_notes SET target_meeting_id = $2 WHERE id = $1', [
-      noteId,
-      meeting?.id ?? null,
-    ]);
+    // A new submission is targeted afresh, even if an earlier one was removed from an agenda.
+    await manager.query(
+      'UPDATE concept_notes SET target_meeting_id = $2, removed_from_agenda_at = NULL WHERE id = $1',
+      [noteId, meeting?.id ?? null],
+    );
     if (meeting?.status === 'agenda_closed') {
       await manager.query(
         `INSERT INTO agenda_items (meeting_id, note_id, revision_id, position, group_label)
@@ -55,8 +56,9 @@ export class MeetingTargeting {
 
   /**
    * After meetings change (created, rescheduled, cancelled): every submitted note whose agenda is
-   * not fixed yet targets the earliest scheduled meeting whose cut-off it meets. Returns the notes
-   * that moved.
+   * not fixed yet targets the earliest scheduled meeting whose cut-off it meets. A note the
+   * secretariat removed from an agenda is left alone: it comes back only when the secretariat places
+   * it (late exception, carry-over) or when it is submitted anew. Returns the notes that moved.
    */
   async retarget(manager: EntityManager): Promise<Retargeted[]> {
     const result: unknown = await manager.query(
@@ -70,6 +72,7 @@ export class MeetingTargeting {
            LEFT JOIN meetings t ON t.id = n.target_meeting_id
           WHERE n.submitted_at IS NOT NULL
             AND n.status = ANY($1)
+            AND n.removed_from_agenda_at IS NULL
             AND (n.target_meeting_id IS NULL OR t.status IN ('scheduled', 'cancelled'))
             AND NOT EXISTS (SELECT 1 FROM agenda_items a WHERE a.note_id = n.id AND a.meeting_id = n.target_meeting_id AND a.status = 'listed')
           FOR UPDATE OF n

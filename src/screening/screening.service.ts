@@ -16,6 +16,7 @@ import type { ConceptNoteStatus } from '../concept-notes/concept-note.state';
 import { ConceptNoteErrors } from '../concept-notes/concept-notes.errors';
 import { ConceptNotesService } from '../concept-notes/concept-notes.service';
 import type { ConceptNoteView } from '../concept-notes/dto/concept-note.view';
+import { meetingMailFields, MeetingsService } from '../meetings/meetings.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { CriteriaSet, type FundRules } from '../reference-data/reference.entity';
 import { User } from '../users/user.entity';
@@ -30,6 +31,7 @@ import {
   technicalRevisionDue,
   type AutomaticCheck,
 } from './screening.rules';
+import { coverCountries } from '../concept-notes/requested-countries';
 
 const SCREENED = 'concept_note.screened';
 
@@ -50,6 +52,7 @@ export class ScreeningService {
     private readonly notes: ConceptNotesService,
     private readonly revisions: ConceptNoteRevisions,
     private readonly mail: ConceptNoteMail,
+    private readonly meetings: MeetingsService,
     private readonly audit: AuditService,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
@@ -214,11 +217,13 @@ export class ScreeningService {
 
   /**
    * A technical revision goes back as it was submitted: a new revision of the working copy, the same
-   * submission time and meeting, no new endorsement. The request and its answers stay in the audit
-   * trail, where the secretariat sees the resubmission.
+   * submission time and meeting, no new endorsement. If that meeting's agenda closed meanwhile, the
+   * note joins it, or goes on to the next meeting when it can no longer be considered there
+   * (MeetingsService.placeResubmitted). The request and its answers stay in the audit trail; the
+   * team, the RCs and RC office of its countries and the secretariat are told where it stands.
    */
   async resubmit(actor: Actor, noteId: string): Promise<ConceptNoteView> {
-    await this.dataSource.transaction(async (manager) => {
+    const outbox = await this.dataSource.transaction(async (manager) => {
       const access = await this.access.load(manager, actor, noteId, { lock: true });
       const note = access.note;
       const to = ConceptNotesService.allow(access, 'resubmit_technical');
@@ -237,6 +242,9 @@ export class ScreeningService {
         revisionRequestedAt: null,
         revisionDueAt: null,
       });
+      // A country the fix added is now submitted for: its RC and RC office see the note from here on.
+      await coverCountries(manager, note, this.clock.now());
+      const { meeting, movedFrom } = await this.meetings.placeResubmitted(manager, actor, note, revision.id);
       await this.audit.record(manager, {
         actorId: actor.id,
         action: 'concept_note.resubmitted',
@@ -248,11 +256,23 @@ export class ScreeningService {
           kind: 'technical',
           revision: revision.number,
           submittedAt: note.submittedAt?.toISOString() ?? null,
-          targetMeetingId: note.targetMeetingId,
+          targetMeetingId: meeting?.id ?? null,
+          ...(movedFrom ? { movedFromMeetingId: movedFrom.id } : {}),
           late: request?.dueAt ? this.clock.now().getTime() > Date.parse(request.dueAt) : false,
         },
       });
+      const recipients = [
+        ...(await this.mail.team(manager, note.id)),
+        ...(await this.mail.countryOfficials(manager, note.countryCodes)),
+        ...(await this.mail.secretariat(manager)),
+      ];
+      return this.mail.send(manager, note, recipients, 'note_resubmitted', `resubmitted-${revision.number}`, {
+        submittedAt: note.submittedAt?.toISOString() ?? null,
+        ...meetingMailFields(meeting),
+        previousMeetingTitle: movedFrom?.title ?? null,
+      });
     });
+    await this.notifications.dispatch(outbox);
     const fresh = await this.dataSource.manager.findOneByOrFail(ConceptNote, { id: noteId });
     return this.notes.view(this.dataSource.manager, fresh);
   }

@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import ICAL from 'ical.js';
 import { CutoffService } from '../../src/meetings/cutoff.service';
 import { NotificationsService } from '../../src/notifications/notifications.service';
+import { PacketsService } from '../../src/packets/packets.service';
 import { actor, http, startTestSystem, TestClock, type HttpAnswer, type TestSystem } from '../harness';
 import { readyDraft } from '../factories';
 
@@ -15,6 +16,8 @@ import { readyDraft } from '../factories';
  */
 
 type SignedIn = Awaited<ReturnType<typeof actor>>;
+
+const DAY = 24 * 60 * 60 * 1000;
 
 interface Meeting {
   id: string;
@@ -150,6 +153,29 @@ describe('meetings, the cut-off and the agenda', () => {
     return Object.fromEntries(ids.map((id, i) => [id, found[i] !== undefined]));
   }
 
+  /** The outbox rows of one template about one note, by recipient. */
+  async function outbox(
+    template: string,
+    noteId: string,
+  ): Promise<{ id: string; recipient_email: string; payload: Record<string, unknown> }[]> {
+    return system.dataSource.query(
+      `SELECT id, recipient_email, payload FROM notifications WHERE template = $1 AND subject_id = $2
+        ORDER BY recipient_email`,
+      [template, noteId],
+    );
+  }
+
+  /** No worker runs in this file: sends an outbox row through the real SMTP path and returns the text received. */
+  async function deliver(row: { id: string; recipient_email: string }): Promise<string> {
+    expect(await system.app.get(NotificationsService).deliver(row.id)).toBe('sent');
+    const [mail] = system.smtp
+      .to(row.recipient_email)
+      .filter((m) => m.headers.get('x-mptf-notification') === row.id);
+    return mail.text;
+  }
+
+  const emails = (...people: SignedIn[]) => people.map((p) => p.user.email).sort();
+
   it('targets the meeting a note is submitted exactly at the cut-off of, and the next one a millisecond later', async () => {
     clock.set('2030-01-01T08:00:00.000Z');
     const march = await schedule('Steering Committee, March 2030', '2030-03-10T10:00', 'Europe/Zurich');
@@ -254,6 +280,20 @@ describe('meetings, the cut-off and the agenda', () => {
     expect(await targetOf(early)).toBe(may.id);
     expect(await targetOf(later)).toBe(september.id);
     expect((await agenda(september.id)).targeted.map((i) => i.conceptNoteId)).toEqual([later]);
+
+    // The team of the note that moved is told where to, and from where, once; the other team not at all.
+    const told = await outbox('note_retargeted', later);
+    expect(told.map((r) => r.recipient_email)).toEqual([lead.user.email]);
+    expect(told[0].payload).toMatchObject({
+      previousMeetingTitle: may.title,
+      meetingTitle: september.title,
+      meetingStartsAt: september.startsAt,
+      meetingLocal: '2032-09-01 10:00 UTC',
+    });
+    expect(await outbox('note_retargeted', early)).toEqual([]);
+    const text = await deliver(told[0]);
+    expect(text).toContain(september.title);
+    expect(text).toContain(may.title);
   });
 
   it('refuses a reschedule to an unknown time zone or an impossible local time with 400 naming the field', async () => {
@@ -474,6 +514,340 @@ describe('meetings, the cut-off and the agenda', () => {
       [first, 'carried_over'],
       [second, 'removed'],
     ]);
+  });
+
+  it('keeps a note removed from an agenda off every later one until the secretariat places it again, and tells its team and RC why', async () => {
+    clock.set('2036-01-01T08:00:00.000Z');
+    const march = await schedule('Steering Committee, March 2036', '2036-03-01T10:00');
+    clock.set('2036-01-05T08:00:00.000Z');
+    const removed = await awaitingEndorsement([member.user.id]);
+    await endorse(removed);
+    const placedLate = await submitAt('2036-01-06T08:00:00.000Z');
+    const deferred = await submitAt('2036-01-07T08:00:00.000Z');
+    await closeAtCutoff(march);
+    const closed = await agenda(march.id);
+    const itemOf = (noteId: string) => closed.items.find((i) => i.conceptNoteId === noteId)!.id;
+    const patchItem = (noteId: string, body: Record<string, unknown>) =>
+      http(system, 'PATCH', meetingPath(march.id, `/agenda/${itemOf(noteId)}`), {
+        token: secretariat.token,
+        body,
+      });
+    const reason = 'The convening organization asked for time to consult the new government.';
+
+    clock.set('2036-01-20T08:00:00.000Z');
+    for (const id of [removed, placedLate]) {
+      expect(must(await patchItem(id, { status: 'removed', reason })).body).toMatchObject({
+        status: 'removed',
+        statusReason: reason,
+      });
+      expect(await targetOf(id)).toBeNull();
+    }
+    // What a deferral with no later meeting leaves (DecisionsService): carried over, untargeted. A
+    // deferral is not a removal: the next meeting created takes the note.
+    await system.dataSource.query(
+      `UPDATE agenda_items SET status = 'carried_over', status_reason = 'Deferred' WHERE id = $1`,
+      [itemOf(deferred)],
+    );
+    await system.dataSource.query('UPDATE concept_notes SET target_meeting_id = NULL WHERE id = $1', [
+      deferred,
+    ]);
+
+    // The team and the RC of Serbia hear of the removal once, with the reason.
+    const told = await outbox('removed_from_agenda', removed);
+    expect(told.map((r) => r.recipient_email)).toEqual(emails(lead, member, rc));
+    for (const row of told) expect(row.payload).toMatchObject({ meetingTitle: march.title, reason });
+    const text = await deliver(told.find((r) => r.recipient_email === member.user.email)!);
+    expect(text).toContain(march.title);
+    expect(text).toContain(`\n${reason}\n`);
+
+    // Meetings are created, rescheduled and cancelled: the removed notes stay off every agenda.
+    const june = await schedule('Steering Committee, June 2036', '2036-06-01T10:00');
+    const september = await schedule('Steering Committee, September 2036', '2036-09-01T10:00');
+    const moved = must(
+      await http(system, 'PATCH', meetingPath(june.id), {
+        token: secretariat.token,
+        body: { startsLocal: '2036-06-08T10:00' },
+      }),
+    ).body as Meeting;
+    must(
+      await http(system, 'POST', meetingPath(september.id, '/cancel'), {
+        token: secretariat.token,
+        body: { reason: 'Merged with the June session' },
+      }),
+    );
+    expect([await targetOf(removed), await targetOf(placedLate), await targetOf(deferred)]).toEqual([
+      null,
+      null,
+      june.id,
+    ]);
+    expect((await agenda(june.id)).targeted.map((i) => i.conceptNoteId)).toEqual([deferred]);
+    expect(await outbox('note_retargeted', removed)).toEqual([]);
+    expect(await outbox('note_retargeted', placedLate)).toEqual([]);
+
+    // The secretariat carries one over explicitly: it goes to the next meeting, and its team is told.
+    const carried = must(
+      await patchItem(removed, { status: 'carried_over', reason: 'Consultations concluded.' }),
+    );
+    expect(carried.body).toMatchObject({ status: 'carried_over', statusReason: 'Consultations concluded.' });
+    expect(await targetOf(removed)).toBe(june.id);
+    expect((await outbox('note_retargeted', removed)).map((r) => r.recipient_email)).toEqual(
+      emails(lead, member),
+    );
+    // A carried-over item is where it ends: it cannot be removed or listed again.
+    expect(problem(await patchItem(removed, { status: 'removed', reason }))).toMatchObject({
+      status: 409,
+      code: 'MEETING.INVALID_STATUS',
+    });
+
+    // It places the other by late exception once June's agenda has closed; its team and RC are told.
+    await closeAtCutoff(moved);
+    clock.set('2036-05-02T08:00:00.000Z');
+    const lateReason = 'Consultations concluded; urgent for the return season.';
+    must(
+      await http(system, 'POST', meetingPath(june.id, '/agenda'), {
+        token: secretariat.token,
+        body: { conceptNoteId: placedLate, reason: lateReason },
+      }),
+      201,
+    );
+    expect(await targetOf(placedLate)).toBe(june.id);
+    const placed = await outbox('placed_on_agenda', placedLate);
+    expect(placed.map((r) => r.recipient_email)).toEqual(emails(lead, rc));
+    for (const row of placed) {
+      expect(row.payload).toMatchObject({
+        meetingTitle: june.title,
+        meetingStartsAt: moved.startsAt,
+        meetingLocal: '2036-06-08 10:00 UTC',
+        reason: lateReason,
+      });
+    }
+    expect(await deliver(placed[0])).toContain(lateReason);
+    const [flags] = await system.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM concept_notes WHERE id = ANY($1) AND removed_from_agenda_at IS NOT NULL',
+      [[removed, placedLate]],
+    );
+    expect(flags.n).toBe(0);
+    expect(
+      (await agenda(june.id)).items.map((i) => [i.conceptNoteId, i.status, i.carriedFromMeetingId]),
+    ).toEqual(
+      expect.arrayContaining([
+        [removed, 'listed', march.id],
+        [deferred, 'listed', null],
+        [placedLate, 'listed', null],
+      ]),
+    );
+  });
+
+  it('refuses agenda changes on a held meeting and once the packet is issued, but takes the assessment until the meeting is held', async () => {
+    clock.set('2037-01-01T08:00:00.000Z');
+    const march = await schedule('Steering Committee, March 2037', '2037-03-01T10:00');
+    await schedule('Steering Committee, June 2037', '2037-06-01T10:00');
+    const first = await submitAt('2037-01-05T08:00:00.000Z');
+    const second = await submitAt('2037-01-06T08:00:00.000Z');
+    await closeAtCutoff(march);
+    const late = await submitAt('2037-01-25T08:00:00.000Z');
+    clock.set('2037-02-01T08:00:00.000Z');
+    const items = (await agenda(march.id)).items;
+    const patchItem = (noteId: string, body: Record<string, unknown>) =>
+      http(
+        system,
+        'PATCH',
+        meetingPath(march.id, `/agenda/${items.find((i) => i.conceptNoteId === noteId)!.id}`),
+        {
+          token: secretariat.token,
+          body,
+        },
+      );
+    const addLate = () =>
+      http(system, 'POST', meetingPath(march.id, '/agenda'), {
+        token: secretariat.token,
+        body: { conceptNoteId: late, reason: 'Urgent displacement response' },
+      });
+    const arranged = async () =>
+      (await agenda(march.id)).items.map((i) => [i.conceptNoteId, i.position, i.groupLabel, i.status]);
+    const before = await arranged();
+    expect(before).toEqual([
+      [first, 1, 'TA4', 'listed'],
+      [second, 2, 'TA4', 'listed'],
+    ]);
+
+    // Held: nothing on its agenda changes, not even an assessment.
+    must(await http(system, 'POST', meetingPath(march.id, '/held'), { token: secretariat.token }));
+    const heldRefusal = { status: 409, code: 'MEETING.INVALID_STATUS' };
+    expect(problem(await patchItem(first, { position: 3 }))).toMatchObject(heldRefusal);
+    expect(problem(await patchItem(second, { status: 'removed', reason: 'Out of time.' }))).toMatchObject(
+      heldRefusal,
+    );
+    expect(problem(await patchItem(first, { assessmentSummary: 'Strong.' }))).toMatchObject(heldRefusal);
+    expect(problem(await addLate())).toMatchObject(heldRefusal);
+    expect(await arranged()).toEqual(before);
+
+    // Undone, the agenda may be arranged again.
+    must(await http(system, 'DELETE', meetingPath(march.id, '/held'), { token: secretariat.token }));
+    must(await patchItem(first, { groupLabel: 'Labour migration' }));
+
+    // Once a packet version is issued the agenda is final; the assessment may still be written.
+    const requested = must(
+      await http(system, 'POST', meetingPath(march.id, '/packet'), { token: secretariat.token }),
+      202,
+    );
+    expect(await system.app.get(PacketsService).render(requested.body.id)).toBe('ready');
+    const issued = await arranged();
+    const packetRefusal = { status: 409, code: 'MEETING.PACKET_ISSUED' };
+    expect(problem(await patchItem(first, { position: 3 }))).toMatchObject(packetRefusal);
+    expect(problem(await patchItem(first, { groupLabel: 'Other' }))).toMatchObject(packetRefusal);
+    expect(problem(await patchItem(second, { status: 'removed', reason: 'Out of time.' }))).toMatchObject(
+      packetRefusal,
+    );
+    expect(
+      problem(await patchItem(second, { status: 'carried_over', reason: 'Out of time.' })),
+    ).toMatchObject(packetRefusal);
+    expect(problem(await addLate())).toMatchObject(packetRefusal);
+    expect(await arranged()).toEqual(issued);
+    expect(await targetOf(late)).not.toBe(march.id);
+    const assessed = must(
+      await patchItem(first, {
+        position: 1,
+        assessmentSummary: 'Well aligned with the Fund’s priorities.',
+        assessmentRecommendation: 'Approve',
+      }),
+    );
+    expect(assessed.body).toMatchObject({
+      position: 1,
+      assessmentSummary: 'Well aligned with the Fund’s priorities.',
+      assessmentRecommendation: 'Approve',
+    });
+
+    // Held again: the assessment closes too.
+    must(await http(system, 'POST', meetingPath(march.id, '/held'), { token: secretariat.token }));
+    expect(problem(await patchItem(first, { assessmentSummary: 'Changed.' }))).toMatchObject(heldRefusal);
+  });
+
+  it('tells the teams of notes still being drafted or endorsed at the closing that they missed the cut-off, naming the next meeting, unless idle for more than 90 days', async () => {
+    const idleLead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const recentLead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    clock.set('2038-01-02T08:00:00.000Z');
+    const june = await schedule('Steering Committee, June 2038', '2038-06-01T10:00');
+    const september = await schedule('Steering Committee, September 2038', '2038-09-01T10:00');
+    const cutoff = Date.parse(june.cutoffAt);
+    const draftAt = async (instant: number, who: SignedIn) => {
+      clock.set(new Date(instant));
+      return readyDraft(system, who.token, { scope: 'national', countryCodes: ['SRB'] });
+    };
+    // Last changed 91 and 89 days before the cut-off, by the application clock.
+    const idle = await draftAt(cutoff - 91 * DAY, idleLead);
+    const recent = await draftAt(cutoff - 89 * DAY, recentLead);
+    const draft = await draftAt(Date.parse('2038-03-01T08:00:00.000Z'), lead);
+    must(
+      await http(system, 'PUT', `/api/v1/concept-notes/${draft}/team`, {
+        token: lead.token,
+        body: { memberIds: [member.user.id] },
+      }),
+    );
+    const awaiting = await awaitingEndorsement();
+    const submitted = await submitAt('2038-03-02T08:00:00.000Z');
+
+    await closeAtCutoff(june);
+    const missed = async (noteId: string) =>
+      (await outbox('missed_cutoff', noteId)).map((r) => r.recipient_email);
+    expect(await missed(draft)).toEqual(emails(lead, member));
+    expect(await missed(awaiting)).toEqual(emails(lead));
+    expect(await missed(recent)).toEqual(emails(recentLead));
+    expect(await missed(idle)).toEqual([]);
+    expect(await missed(submitted)).toEqual([]);
+    expect((await outbox('agenda_confirmation', submitted)).map((r) => r.recipient_email)).toEqual(
+      emails(lead),
+    );
+    const rows = await outbox('missed_cutoff', draft);
+    for (const row of rows) {
+      expect(row.payload).toMatchObject({
+        meetingTitle: june.title,
+        nextMeetingTitle: september.title,
+        nextCutoffAt: september.cutoffAt,
+      });
+    }
+    const text = await deliver(rows.find((r) => r.recipient_email === member.user.email)!);
+    expect(text).toContain(june.title);
+    expect(text).toContain(september.title);
+  });
+
+  it('marks a meeting held a day after its start, not a millisecond earlier, and only a meeting whose agenda closed', async () => {
+    clock.set('2039-01-01T08:00:00.000Z');
+    const meeting = await schedule('Steering Committee, March 2039', '2039-03-01T10:00');
+    const startsMs = Date.parse(meeting.startsAt);
+    const dayAfter = startsMs + DAY;
+    expect(await jobIds([`held-${meeting.id}-${startsMs}`])).toEqual({
+      [`held-${meeting.id}-${startsMs}`]: true,
+    });
+
+    // Still scheduled a day after its start (no closing ran): left alone.
+    clock.set(new Date(dayAfter));
+    expect(await cutoffs().markHeldIfDue(meeting.id, startsMs)).toBe('skipped');
+    expect((await getMeeting(meeting.id)).status).toBe('scheduled');
+
+    await closeAtCutoff(meeting);
+    clock.set(new Date(dayAfter - 1));
+    expect(await cutoffs().markHeldIfDue(meeting.id, startsMs)).toBe('skipped');
+    expect((await getMeeting(meeting.id)).status).toBe('agenda_closed');
+    // A job made for an earlier start (the meeting was rescheduled since) does nothing.
+    clock.set(new Date(dayAfter + DAY));
+    expect(await cutoffs().markHeldIfDue(meeting.id, startsMs - DAY)).toBe('skipped');
+    expect((await getMeeting(meeting.id)).status).toBe('agenda_closed');
+
+    clock.set(new Date(dayAfter));
+    expect(await cutoffs().markHeldIfDue(meeting.id, startsMs)).toBe('held');
+    expect(await getMeeting(meeting.id)).toMatchObject({
+      status: 'held',
+      heldAt: new Date(dayAfter).toISOString(),
+    });
+    expect(await cutoffs().markHeldIfDue(meeting.id, startsMs)).toBe('skipped');
+    const audit = await system.dataSource.query<{ actor_id: string | null }[]>(
+      `SELECT actor_id FROM audit_events WHERE action = 'meeting.held' AND entity_id = $1`,
+      [meeting.id],
+    );
+    expect(audit).toEqual([{ actor_id: null }]);
+  });
+
+  it('keeps the agenda of a meeting rescheduled after it closed: the same cut-off and items, and no note moves', async () => {
+    clock.set('2040-01-01T08:00:00.000Z');
+    const march = await schedule('Steering Committee, March 2040', '2040-03-01T10:00');
+    const june = await schedule('Steering Committee, June 2040', '2040-06-01T10:00');
+    const listed = await submitAt('2040-01-05T08:00:00.000Z');
+    await closeAtCutoff(march);
+    const before = await agenda(march.id);
+    expect(before.items.map((i) => [i.conceptNoteId, i.status])).toEqual([[listed, 'listed']]);
+
+    clock.set('2040-02-01T08:00:00.000Z');
+    // Later than June's start and cut-off even: the closed agenda stays as it was.
+    const moved = must(
+      await http(system, 'PATCH', meetingPath(march.id), {
+        token: secretariat.token,
+        body: { startsLocal: '2040-07-01T10:00' },
+      }),
+    ).body as Meeting;
+    expect(moved).toMatchObject({
+      status: 'agenda_closed',
+      startsAt: '2040-07-01T10:00:00.000Z',
+      cutoffAt: march.cutoffAt,
+    });
+    const after = await agenda(march.id);
+    expect(after.items).toEqual(before.items);
+    expect(await targetOf(listed)).toBe(march.id);
+    expect((await agenda(june.id)).targeted).toEqual([]);
+    expect(await outbox('note_retargeted', listed)).toEqual([]);
+    // Its held job follows the new start; no closing job is made again.
+    const newStart = Date.parse(moved.startsAt);
+    expect(
+      await jobIds([
+        `held-${march.id}-${Date.parse(march.startsAt)}`,
+        `held-${march.id}-${newStart}`,
+        `cutoff-${march.id}-${Date.parse(march.cutoffAt)}`,
+      ]),
+    ).toEqual({
+      [`held-${march.id}-${Date.parse(march.startsAt)}`]: false,
+      [`held-${march.id}-${newStart}`]: true,
+      [`cutoff-${march.id}-${Date.parse(march.cutoffAt)}`]: false,
+    });
   });
 
   it('serves each meeting and its cut-off in the calendar feed to the current token only', async () => {

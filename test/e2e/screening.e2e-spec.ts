@@ -1,3 +1,4 @@
+import { CutoffService } from '../../src/meetings/cutoff.service';
 import type { ReceivedMail } from '../smtp-receiver';
 import { actor, http, startTestSystem, TestClock, type HttpAnswer, type TestSystem } from '../harness';
 import { readyDraft } from '../factories';
@@ -175,6 +176,59 @@ function perRecipient(mails: ReceivedMail[]): Record<string, number> {
 }
 
 const once = (...people: SignedIn[]) => Object.fromEntries(people.map((p) => [p.user.email, 1]));
+
+interface MeetingView {
+  id: string;
+  title: string;
+  startsAt: string;
+  cutoffAt: string;
+}
+
+async function createMeeting(
+  system: TestSystem,
+  secretariat: SignedIn,
+  title: string,
+  startsLocal: string,
+): Promise<MeetingView> {
+  return must(
+    await http(system, 'POST', '/api/v1/meetings', {
+      token: secretariat.token,
+      body: { title, kind: 'in_person', startsLocal, timeZone: 'Europe/Zurich' },
+    }),
+    201,
+  ).body as MeetingView;
+}
+
+/** Closes a meeting's agenda at its cut-off, as the worker's job does (or has just done). */
+async function closeAgenda(system: TestSystem, clock: TestClock, meeting: MeetingView): Promise<void> {
+  clock.set(meeting.cutoffAt);
+  await system.app.get(CutoffService).closeAgenda(meeting.id, Date.parse(meeting.cutoffAt));
+  const [row] = await system.dataSource.query<{ status: string }[]>(
+    'SELECT status FROM meetings WHERE id = $1',
+    [meeting.id],
+  );
+  expect(row.status).toBe('agenda_closed');
+}
+
+interface AgendaItem {
+  conceptNoteId: string;
+  status: string;
+  revision: number;
+  carriedFromMeetingId: string | null;
+}
+
+async function agendaItems(system: TestSystem, who: SignedIn, meetingId: string): Promise<AgendaItem[]> {
+  return must(await http(system, 'GET', `/api/v1/meetings/${meetingId}/agenda`, { token: who.token })).body
+    .items as AgendaItem[];
+}
+
+/** Every active member of the secretariat: all of them hear of a resubmission. */
+async function secretariatEmails(system: TestSystem): Promise<Record<string, number>> {
+  const rows = await system.dataSource.query<{ email: string }[]>(
+    `SELECT email FROM users WHERE active AND 'secretariat' = ANY(roles)`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.email, 1]));
+}
 
 describe('screening', () => {
   let system: TestSystem;
@@ -693,5 +747,186 @@ describe('screening', () => {
       revision: 2,
       resultingStatus: 'in_review',
     });
+  });
+
+  it('lists a technical revision asked for before the cut-off and resubmitted after it on its meeting’s closed agenda, on the new revision, and tells the team, the RCs, the RC office and the secretariat once', async () => {
+    clock.set('2027-10-01T09:00:00.000Z');
+    const march = await createMeeting(
+      system,
+      secretariat,
+      'Steering Committee, March 2028',
+      '2028-03-10T10:00',
+    );
+    expect(march.cutoffAt).toBe('2028-01-28T09:00:00.000Z');
+    const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const member = await actor(system, ['applicant'], { organizationCode: 'ILO' });
+    const rc = await actor(system, ['resident_coordinator'], { countryCodes: ['SEN'] });
+    const office = await actor(system, ['rc_office'], { countryCodes: ['SEN'] });
+    clock.set('2027-11-01T09:00:00.000Z');
+    const { id, note } = await submittedNote(system, lead, rc, 'SEN');
+    must(
+      await http(system, 'PUT', notePath(id, '/team'), {
+        token: lead.token,
+        body: { memberIds: [member.user.id] },
+      }),
+    );
+    expect(note).toMatchObject({ targetMeetingId: march.id, submittedAt: '2027-11-01T09:00:00.000Z' });
+    // A second note is on the agenda when it closes, and is sent back for a fix only afterwards.
+    clock.set('2027-11-02T09:00:00.000Z');
+    const listed = (await submittedNote(system, lead, rc, 'SEN')).id;
+
+    clock.set('2028-01-10T09:00:00.000Z');
+    const fix = { outcome: 'revision_requested', revisionKind: 'technical', points: ['Sign the template.'] };
+    must(await screen(system, secretariat, id, fix), 201);
+    await closeAgenda(system, clock, march);
+    expect((await agendaItems(system, secretariat, march.id)).map((i) => i.conceptNoteId)).toEqual([listed]);
+    clock.set('2028-01-29T09:00:00.000Z');
+    must(await screen(system, secretariat, listed, fix), 201);
+
+    // Resubmitted after the agenda closed: it met the cut-off, so it joins that agenda.
+    clock.set('2028-02-01T09:00:00.000Z');
+    for (const noteId of [id, listed]) {
+      await edit(system, lead, noteId, { risks: 'Mitigated by a multi-stakeholder board.' });
+      must(await answerPoints(system, lead, noteId, ['Signed.']));
+      expect(must(await resubmit(system, lead, noteId)).body).toMatchObject({
+        status: 'submitted',
+        targetMeetingId: march.id,
+        currentRevision: 2,
+      });
+    }
+    expect(must(await getNote(system, lead, id)).body.submittedAt).toBe('2027-11-01T09:00:00.000Z');
+    const items = await agendaItems(system, secretariat, march.id);
+    expect(items.map((i) => [i.conceptNoteId, i.status, i.revision])).toEqual([
+      [listed, 'listed', 2],
+      [id, 'listed', 2],
+    ]);
+    const [listings] = await system.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE entity_id = $1 AND action = 'agenda.resubmission_listed'`,
+      [march.id],
+    );
+    expect(listings.n).toBe(2);
+
+    const mails = await deliveredMails(system, id, 'note_resubmitted');
+    expect(perRecipient(mails)).toEqual({
+      ...once(lead, member, rc, office),
+      ...(await secretariatEmails(system)),
+    });
+    for (const mail of mails) expect(mail.text).toContain(march.title);
+    const payloads = await system.dataSource.query<{ payload: Record<string, unknown> }[]>(
+      `SELECT payload FROM notifications WHERE subject_id = $1 AND template = 'note_resubmitted'`,
+      [id],
+    );
+    for (const { payload } of payloads) {
+      expect(payload).toMatchObject({
+        submittedAt: '2027-11-01T09:00:00.000Z',
+        meetingTitle: march.title,
+        meetingStartsAt: march.startsAt,
+        meetingLocal: '2028-03-10 10:00 Europe/Zurich',
+        previousMeetingTitle: null,
+      });
+    }
+  });
+
+  it('sends a technical revision resubmitted after its meeting’s packet was issued, or after the meeting was held, to the next meeting with no cut-off check', async () => {
+    clock.set('2028-04-01T09:00:00.000Z');
+    const september = await createMeeting(
+      system,
+      secretariat,
+      'Steering Committee, September 2028',
+      '2028-09-10T10:00',
+    );
+    const december = await createMeeting(
+      system,
+      secretariat,
+      'Steering Committee, December 2028',
+      '2028-12-10T10:00',
+    );
+    const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const rc = await actor(system, ['resident_coordinator'], { countryCodes: ['TZA'] });
+    clock.set('2028-04-05T09:00:00.000Z');
+    const afterPacket = (await submittedNote(system, lead, rc, 'TZA')).id;
+    const afterHeld = (await submittedNote(system, lead, rc, 'TZA')).id;
+    clock.set('2028-07-01T09:00:00.000Z');
+    for (const noteId of [afterPacket, afterHeld]) {
+      must(
+        await screen(system, secretariat, noteId, {
+          outcome: 'revision_requested',
+          revisionKind: 'technical',
+          points: ['Correct the budget table.'],
+        }),
+        201,
+      );
+    }
+    await closeAgenda(system, clock, september);
+
+    const fixAndResubmit = async (noteId: string) => {
+      await edit(system, lead, noteId, { risks: 'Mitigated by a multi-stakeholder board.' });
+      must(await answerPoints(system, lead, noteId, ['Corrected.']));
+      return must(await resubmit(system, lead, noteId)).body;
+    };
+    const movedTo = async (noteId: string) => {
+      const [row] = await system.dataSource.query<{ payload: Record<string, unknown> }[]>(
+        `SELECT payload FROM notifications WHERE subject_id = $1 AND template = 'note_resubmitted' AND recipient_email = $2`,
+        [noteId, lead.user.email],
+      );
+      return row.payload;
+    };
+
+    // The packet is issued: September's agenda is final.
+    clock.set('2028-08-01T09:00:00.000Z');
+    const packet = must(
+      await http(system, 'POST', `/api/v1/meetings/${september.id}/packet`, { token: secretariat.token }),
+      202,
+    ).body.id as string;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const [row] = await system.dataSource.query<{ status: string }[]>(
+        'SELECT status FROM packets WHERE id = $1',
+        [packet],
+      );
+      if (row.status === 'ready') break;
+      if (Date.now() > deadline) throw new Error(`packet still ${row.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await fixAndResubmit(afterPacket)).toMatchObject({
+      status: 'submitted',
+      submittedAt: '2028-04-05T09:00:00.000Z',
+      targetMeetingId: december.id,
+    });
+    expect(await movedTo(afterPacket)).toMatchObject({
+      previousMeetingTitle: september.title,
+      meetingTitle: december.title,
+    });
+
+    // The meeting is held (before the day after its start, when the worker would mark it so).
+    clock.set('2028-09-10T12:00:00.000Z');
+    must(await http(system, 'POST', `/api/v1/meetings/${september.id}/held`, { token: secretariat.token }));
+    expect(await fixAndResubmit(afterHeld)).toMatchObject({
+      status: 'submitted',
+      submittedAt: '2028-04-05T09:00:00.000Z',
+      targetMeetingId: december.id,
+    });
+    expect(await movedTo(afterHeld)).toMatchObject({
+      previousMeetingTitle: september.title,
+      meetingTitle: december.title,
+    });
+
+    expect((await agendaItems(system, secretariat, september.id)).map((i) => i.conceptNoteId)).toEqual([]);
+    const next = await agendaItems(system, secretariat, december.id);
+    expect(next.map((i) => [i.conceptNoteId, i.status, i.revision, i.carriedFromMeetingId])).toEqual([
+      [afterPacket, 'listed', 2, september.id],
+      [afterHeld, 'listed', 2, september.id],
+    ]);
+    // Carried with no cut-off check: a meeting created in between does not take them.
+    const november = await createMeeting(
+      system,
+      secretariat,
+      'Steering Committee, November 2028',
+      '2028-11-20T10:00',
+    );
+    expect(november.cutoffAt < december.cutoffAt).toBe(true);
+    for (const noteId of [afterPacket, afterHeld]) {
+      expect(must(await getNote(system, lead, noteId)).body.targetMeetingId).toBe(december.id);
+    }
   });
 });

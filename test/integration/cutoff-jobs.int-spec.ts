@@ -207,16 +207,15 @@ describe('cut-off jobs with a TestClock and a Redis of their own', () => {
   }
 
   it('sends each reminder before a cut-off to each person once, however often and from wherever it runs', async () => {
-    // Activity is measured on the database's own clock, so this test keeps the TestClock near it.
-    clock.set(new Date());
-    const startsMs = Math.floor(Date.now() / 60000) * 60000 + 70 * DAY;
+    clock.set('2029-05-01T09:00:00.000Z');
     const meeting = await schedule(
       system,
       secretariat,
-      'Steering Committee, in ten weeks',
-      new Date(startsMs).toISOString().slice(0, 16),
+      'Steering Committee, August 2029',
+      '2029-08-01T09:00',
     );
     const cutoffMs = Date.parse(meeting.cutoffAt);
+    const remindAt = cutoffMs - 7 * DAY;
 
     const draft = await readyDraft(system, lead.token, { scope: 'national', countryCodes: ['SRB'] });
     must(
@@ -225,7 +224,6 @@ describe('cut-off jobs with a TestClock and a Redis of their own', () => {
         body: { memberIds: [member.user.id] },
       }),
     );
-    const idle = await readyDraft(system, idleLead.token, { scope: 'national', countryCodes: ['SRB'] });
     // Serbia endorses, North Macedonia has not yet.
     const awaiting = await readyDraft(system, otherLead.token, {
       scope: 'multi_country',
@@ -233,13 +231,11 @@ describe('cut-off jobs with a TestClock and a Redis of their own', () => {
     });
     await requestEndorsement(system, otherLead, awaiting);
     expect((await endorse(system, rcSerbia, awaiting)).body.status).toBe('awaiting_endorsement');
+    // Last changed 91 days before the reminder, by the application clock: idle.
+    clock.set(new Date(remindAt - 91 * DAY));
+    await readyDraft(system, idleLead.token, { scope: 'national', countryCodes: ['SRB'] });
 
-    clock.set(new Date(cutoffMs - 7 * DAY));
-    await system.dataSource.query('UPDATE concept_notes SET updated_at = $2 WHERE id = $1', [
-      idle,
-      new Date(clock.now().getTime() - 91 * DAY),
-    ]);
-
+    clock.set(new Date(remindAt));
     const first = system.worker!.get(CutoffService);
     await Promise.all([first.remind(meeting.id, cutoffMs, 'P7D'), first.remind(meeting.id, cutoffMs, 'P7D')]);
     await system.stopWorker();
@@ -267,6 +263,43 @@ describe('cut-off jobs with a TestClock and a Redis of their own', () => {
     expect(await listed(lead)).toEqual([draft]);
     expect(await listed(member)).toEqual([draft]);
     expect(await listed(otherLead)).toEqual([awaiting]);
+  });
+
+  it('counts a draft as active for exactly 90 days before a reminder, by the application clock', async () => {
+    clock.set('2029-07-01T09:00:00.000Z');
+    const meeting = await schedule(
+      system,
+      secretariat,
+      'Steering Committee, December 2029',
+      '2029-12-01T09:00',
+    );
+    const cutoffMs = Date.parse(meeting.cutoffAt);
+    const remindAt = cutoffMs - 7 * DAY;
+    const ages = {
+      '89 days': 89 * DAY,
+      '90 days': 90 * DAY,
+      '90 days and 1 ms': 90 * DAY + 1,
+      '91 days': 91 * DAY,
+    };
+    const leads: Record<string, SignedIn> = {};
+    for (const [age, ms] of Object.entries(ages)) {
+      leads[age] = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+      clock.set(new Date(remindAt - ms));
+      await readyDraft(system, leads[age].token, { scope: 'national', countryCodes: ['SRB'] });
+    }
+
+    clock.set(new Date(remindAt));
+    await system.worker!.get(CutoffService).remind(meeting.id, cutoffMs, 'P7D');
+    const reminded: Record<string, number> = {};
+    for (const [age, who] of Object.entries(leads)) {
+      const [row] = await system.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM notifications
+          WHERE template = 'cutoff_reminder' AND recipient_email = $1 AND subject_id = $2`,
+        [who.user.email, meeting.id],
+      );
+      reminded[age] = row.n;
+    }
+    expect(reminded).toEqual({ '89 days': 1, '90 days': 1, '90 days and 1 ms': 0, '91 days': 0 });
   });
 
   it('closes an agenda once when two workers close it at the same instant, and skips it after a restart', async () => {
