@@ -1,6 +1,4 @@
-import '@fastify/multipart';
-import { Controller, Get, Inject, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../config/config';
+import { Controller, Get, Post, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -10,52 +8,38 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { CurrentActor } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
+import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { UuidParam } from '../common/params';
-import type { AttachmentKind } from './attachment.entity';
-import { AttachmentErrors } from './attachments.errors';
 import { AttachmentsService } from './attachments.service';
 import { AttachmentView } from './attachments.view';
-import { CommonErrors } from '../common/errors';
-
-const KINDS: AttachmentKind[] = ['template', 'annex', 'endorsement_letter'];
+import { AcceptsUpload, ATTACHMENT_KINDS, MultipartFile, type ReadUpload } from './multipart-upload';
 
 @ApiTags('attachments')
 @ApiBearerAuth()
 @Controller('concept-notes/:id/attachments')
 export class AttachmentsController {
-  constructor(
-    private readonly attachments: AttachmentsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly attachments: AttachmentsService) {}
 
   @Post()
+  @AcceptsUpload()
+  @Idempotent()
   @ApiConsumes('multipart/form-data')
-  @ApiQuery({ name: 'kind', enum: KINDS, required: false, description: 'Default annex' })
+  @ApiQuery({ name: 'kind', enum: ATTACHMENT_KINDS, required: false, description: 'Default annex' })
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
-  @ApiCreatedResponse({ type: AttachmentView })
-  async upload(
+  @ApiCreatedResponse({
+    type: AttachmentView,
+    description:
+      'With an Idempotency-Key, a retry replays the first answer for the same kind, file name and bytes (422 for another file)',
+  })
+  upload(
     @CurrentActor() actor: Actor,
     @UuidParam('id') noteId: string,
-    @Query('kind') kind: string | undefined,
-    @Req() request: FastifyRequest,
+    @MultipartFile() upload: ReadUpload,
   ): Promise<AttachmentView> {
-    const chosen = (kind ?? 'annex') as AttachmentKind;
-    if (!KINDS.includes(chosen)) {
-      throw CommonErrors.validation([{ field: 'kind', message: `must be one of ${KINDS.join(', ')}` }]);
-    }
-    const file = await request.file().catch(() => undefined);
-    // A part with a content type but no file name is not a file (busboy hands it over without a name).
-    if (!file || typeof file.filename !== 'string') throw AttachmentErrors.missing();
-    const data = await file.toBuffer().catch((error: { code?: string }) => {
-      if (error.code === 'FST_REQ_FILE_TOO_LARGE')
-        throw AttachmentErrors.tooLarge(this.config.attachmentMaxBytes);
-      // The request stream failed mid-file (a body cut short, a part never closed): the client's doing.
-      throw AttachmentErrors.unreadable();
-    });
-    return this.attachments.upload(actor, noteId, chosen, { filename: file.filename, data });
+    return this.attachments.upload(actor, noteId, upload.kind, upload);
   }
 
   @Get()

@@ -1,10 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { hasRole, type Actor } from '../common/auth/roles';
+import { inScope } from '../common/auth/scope';
 import { Clock } from '../common/clock';
 import { ConceptNote } from './concept-note.entity';
 import type { ActorKind } from './concept-note.state';
 import { ConceptNoteErrors } from './concept-notes.errors';
+import { requestedCountries } from './requested-countries';
+
+/**
+ * The SQL condition of a delegation in force at the instant `now` (a query parameter), on the aliases
+ * `d` (delegations) and `rc` (the delegating user): not revoked, its RC active and still an RC, and
+ * the day it is at `now` in the RC's time zone within its dates (both inclusive). Shared by who may
+ * act as RC (ConceptNoteAccess) and who is told as RC (ConceptNoteMail).
+ */
+export const DELEGATION_IN_FORCE = (now: string) =>
+  `d.revoked_at IS NULL AND rc.active AND 'resident_coordinator' = ANY(rc.roles)
+   AND (${now}::timestamptz AT TIME ZONE rc.time_zone)::date BETWEEN d.starts_on AND d.ends_on`;
 
 /** Countries a user may act on as RC: their own (if RC), and those of RCs who delegated to them today. */
 export interface CountryAuthority {
@@ -25,10 +37,11 @@ export interface NoteAccess {
 
 /**
  * Who sees a note and how they stand to it (DESIGN §1): the team always; RCs, acting RCs and RC
- * office of its countries once endorsement was requested (regional and global notes once
- * submitted); focal points of the convening organization for regional and global notes; reviewers
- * the notes assigned to them; Steering Committee members the notes on an agenda; the secretariat
- * always. Anyone else gets 404.
+ * office of a listed country once an endorsement request covered that country (regional and global
+ * notes: once their submission did), and from then on also while the note is back in draft — a
+ * country added to a returned or recalled draft waits for the next request; focal points of the
+ * convening organization for regional and global notes; reviewers the notes assigned to them;
+ * Steering Committee members the notes on an agenda; the secretariat always. Anyone else gets 404.
  */
 @Injectable()
 export class ConceptNoteAccess {
@@ -46,7 +59,7 @@ export class ConceptNoteAccess {
     const note = await query.getOne();
     if (!note) throw ConceptNoteErrors.notFound();
     const access = await this.of(manager, actor, note);
-    if (access.kinds.length === 0) throw ConceptNoteErrors.notFound();
+    inScope(access.kinds.length > 0, 'Concept note');
     return access;
   }
 
@@ -65,16 +78,20 @@ export class ConceptNoteAccess {
     if (member.length > 0) kinds.push('team_member');
     if (note.leadUserId === actor.id) kinds.push('lead');
 
-    const authority = (await this.countryAuthority(manager, actor)).filter((a) =>
+    // An official sees the note through a listed country of theirs that an endorsement request covered.
+    const listed = (await this.countryAuthority(manager, actor)).filter((a) =>
       note.countryCodes.includes(a.countryCode),
     );
-    const rcVisible =
-      note.endorsementRequestedAt !== null ||
-      (note.scope !== 'national' && note.scope !== 'multi_country' && note.submittedAt !== null);
-    const rcOffice =
-      hasRole(actor, 'rc_office') && note.countryCodes.some((c) => actor.countryCodes.includes(c));
-    if (rcVisible && authority.length > 0) kinds.push('resident_coordinator');
-    if (rcVisible && rcOffice) kinds.push('rc_office');
+    const office = hasRole(actor, 'rc_office')
+      ? note.countryCodes.filter((c) => actor.countryCodes.includes(c))
+      : [];
+    const requested = await requestedCountries(manager, note.id, [
+      ...listed.map((a) => a.countryCode),
+      ...office,
+    ]);
+    const authority = listed.filter((a) => requested.includes(a.countryCode));
+    if (authority.length > 0) kinds.push('resident_coordinator');
+    if (office.some((c) => requested.includes(c))) kinds.push('rc_office');
 
     if ((note.scope === 'regional' || note.scope === 'global') && note.conveningOrganizationCode) {
       const focal = await manager.query<unknown[]>(
@@ -100,7 +117,7 @@ export class ConceptNoteAccess {
     return {
       note,
       kinds: [...new Set(kinds)],
-      authority: rcVisible ? authority : [],
+      authority,
       secretariat: kinds.includes('secretariat'),
     };
   }
@@ -115,8 +132,7 @@ export class ConceptNoteAccess {
       `SELECT rc.id AS rc_id, rc.country_codes
          FROM delegations d
          JOIN users rc ON rc.id = d.resident_coordinator_id
-        WHERE d.delegate_id = $1 AND d.revoked_at IS NULL AND rc.active
-          AND ($2::timestamptz AT TIME ZONE rc.time_zone)::date BETWEEN d.starts_on AND d.ends_on`,
+        WHERE d.delegate_id = $1 AND ${DELEGATION_IN_FORCE('$2')}`,
       [actor.id, this.clock.now()],
     );
     const acting = delegated.flatMap((d) =>
@@ -136,7 +152,7 @@ export class ConceptNoteAccess {
     const conditions = ['n.id IN (SELECT m.note_id FROM concept_note_members m WHERE m.user_id = :actorId)'];
     if (countries.size > 0) {
       conditions.push(
-        `(n.country_codes && :actorCountries AND (n.endorsement_requested_at IS NOT NULL OR (n.scope IN ('regional', 'global') AND n.submitted_at IS NOT NULL)))`,
+        `(n.country_codes && :actorCountries AND EXISTS (SELECT 1 FROM endorsement_request_countries q WHERE q.note_id = n.id AND q.country_code = ANY(:actorCountries) AND q.country_code = ANY(n.country_codes)))`,
       );
     }
     conditions.push(

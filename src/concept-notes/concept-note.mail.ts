@@ -1,10 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
+import type { Role } from '../common/auth/roles';
+import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { NotificationsService, type OutgoingEmail } from '../notifications/notifications.service';
 import { Country, type LocalizedNames } from '../reference-data/reference.entity';
 import { User } from '../users/user.entity';
+import { DELEGATION_IN_FORCE } from './concept-note.access';
 import type { ConceptNote } from './concept-note.entity';
+import { requestedCountries } from './requested-countries';
+
+type OfficialRole = Extract<Role, 'resident_coordinator' | 'rc_office'>;
+
+/** An official of some of the countries asked about, with the ones among them they answer for. */
+export interface CountryOfficial {
+  user: User;
+  countryCodes: string[];
+}
 
 /** Who hears about a note, and the e-mails about it (through the outbox, in each recipient's language). */
 @Injectable()
@@ -12,6 +24,7 @@ export class ConceptNoteMail {
   constructor(
     private readonly notifications: NotificationsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async team(manager: EntityManager, noteId: string): Promise<User[]> {
@@ -22,20 +35,80 @@ export class ConceptNoteMail {
       .getMany();
   }
 
-  /** Resident Coordinators and RC office staff of any of these countries. */
+  /**
+   * Resident Coordinators and RC office staff of any of these countries; when Resident Coordinators
+   * are asked for, also whoever acts for one of them under a delegation in force now (an acting RC
+   * stands in for the RC: asked to endorse, told of the note's fate).
+   */
   async countryOfficials(
     manager: EntityManager,
     countryCodes: string[],
-    roles = ['resident_coordinator', 'rc_office'],
+    roles: OfficialRole[] = ['resident_coordinator', 'rc_office'],
   ): Promise<User[]> {
+    return (await this.officialsCovering(manager, countryCodes, roles)).map((o) => o.user);
+  }
+
+  /**
+   * The officials of the note's countries that an endorsement request covered: the RC of a country
+   * added to a returned draft hears of the note only once a request covers that country.
+   */
+  async noteOfficials(
+    manager: EntityManager,
+    note: { id: string; countryCodes: string[] },
+    roles: OfficialRole[] = ['resident_coordinator', 'rc_office'],
+  ): Promise<User[]> {
+    return this.countryOfficials(
+      manager,
+      await requestedCountries(manager, note.id, note.countryCodes),
+      roles,
+    );
+  }
+
+  /** countryOfficials, each with the ones of these countries they answer for (their own, or their RC's while acting). */
+  async officialsCovering(
+    manager: EntityManager,
+    countryCodes: string[],
+    roles: OfficialRole[] = ['resident_coordinator', 'rc_office'],
+  ): Promise<CountryOfficial[]> {
     if (countryCodes.length === 0) return [];
-    return manager
+    const own = await manager
       .createQueryBuilder(User, 'u')
       .where('u.active AND u.country_codes && :countries AND u.roles && :roles', {
         countries: countryCodes,
         roles,
       })
       .getMany();
+    const officials = new Map<string, CountryOfficial>(
+      own.map((user) => [
+        user.id,
+        { user, countryCodes: countryCodes.filter((c) => user.countryCodes.includes(c)) },
+      ]),
+    );
+    if (!roles.includes('resident_coordinator')) return [...officials.values()];
+
+    // The delegate must still be an RC or RC-office member to act (ConceptNoteAccess.countryAuthority).
+    const acting = await manager.query<{ delegate_id: string; country_codes: string[] }[]>(
+      `SELECT d.delegate_id, rc.country_codes
+         FROM delegations d
+         JOIN users rc ON rc.id = d.resident_coordinator_id
+         JOIN users delegate ON delegate.id = d.delegate_id
+        WHERE rc.country_codes && $1 AND ${DELEGATION_IN_FORCE('$2')}
+          AND delegate.active AND delegate.roles && ARRAY['resident_coordinator', 'rc_office']::text[]`,
+      [countryCodes, this.clock.now()],
+    );
+    const delegates = acting.length
+      ? await manager.findBy(User, { id: In([...new Set(acting.map((a) => a.delegate_id))]) })
+      : [];
+    for (const row of acting) {
+      const user = delegates.find((u) => u.id === row.delegate_id);
+      if (!user) continue;
+      const entry = officials.get(user.id) ?? { user, countryCodes: [] };
+      const covered = countryCodes.filter(
+        (c) => row.country_codes.includes(c) || entry.countryCodes.includes(c),
+      );
+      officials.set(user.id, { user, countryCodes: covered });
+    }
+    return [...officials.values()];
   }
 
   async secretariat(manager: EntityManager): Promise<User[]> {

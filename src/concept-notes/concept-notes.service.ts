@@ -387,10 +387,9 @@ export class ConceptNotesService {
         before: { status: from },
         after: { status: to, reason: dto.reason },
       });
-      const rcsInformed = from !== 'draft' || note.endorsementRequestedAt !== null;
       const recipients = [
         ...(await this.mail.team(manager, noteId)),
-        ...(rcsInformed ? await this.mail.countryOfficials(manager, note.countryCodes) : []),
+        ...(await this.mail.noteOfficials(manager, note)),
       ];
       const outbox = await this.mail.send(manager, saved, recipients, 'concept_note_withdrawn', 'withdrawn', {
         withdrawnByName: actor.name,

@@ -5,6 +5,7 @@ import {
   Index,
   JoinColumn,
   ManyToOne,
+  PrimaryColumn,
   PrimaryGeneratedColumn,
 } from 'typeorm';
 import { ConceptNote, Revision } from '../concept-notes/concept-note.entity';
@@ -117,4 +118,27 @@ export class Delegation {
 
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   revokedAt!: Date | null;
+}
+
+/**
+ * A country of a note that an endorsement request covered (for a regional or global note, its
+ * submission, which informs the RCs). The RCs, acting RCs and RC office of that country see the note
+ * from then on, also once it is back in draft; a country added to a returned or recalled draft is
+ * covered only by the next request (DESIGN §1). Rows are only ever added.
+ */
+@Entity('endorsement_request_countries')
+export class RequestedCountry {
+  @PrimaryColumn({ type: 'uuid' })
+  noteId!: string;
+
+  @ManyToOne(() => ConceptNote, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'note_id' })
+  note?: ConceptNote;
+
+  @PrimaryColumn({ type: 'char', length: 3 })
+  countryCode!: string;
+
+  /** The first request that covered it. */
+  @Column({ type: 'timestamptz', precision: 3 })
+  firstRequestedAt!: Date;
 }

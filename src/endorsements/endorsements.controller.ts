@@ -1,12 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { CurrentActor, Roles } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
+import { sendExport } from '../common/export';
+import { ExportablePageQuery } from '../common/pagination';
 import { Idempotent } from '../common/idempotency/idempotent.decorator';
 import { UuidParam } from '../common/params';
 import { ConceptNoteView } from '../concept-notes/dto/concept-note.view';
 import {
   CreateDelegationDto,
+  DelegationPage,
   DelegationView,
   EndorsementDecisionDto,
   OfflineEndorsementDto,
@@ -61,6 +65,7 @@ export class EndorsementsController {
 
   @Post('concept-notes/:id/offline-endorsements')
   @Roles('secretariat')
+  @Idempotent()
   @HttpCode(200)
   @ApiOkResponse({ type: ConceptNoteView })
   offline(
@@ -102,11 +107,18 @@ export class EndorsementsController {
   @Get('delegations')
   @Roles('resident_coordinator', 'rc_office', 'secretariat')
   @ApiOkResponse({
-    type: [DelegationView],
-    description: 'Delegations you gave or received (the secretariat: all)',
+    type: DelegationPage,
+    description:
+      'Delegations you gave or received (the secretariat: all), latest first; `?format=csv|xlsx` exports them',
   })
-  listDelegations(@CurrentActor() actor: Actor): Promise<DelegationView[]> {
-    return this.endorsements.listDelegations(actor);
+  async listDelegations(
+    @CurrentActor() actor: Actor,
+    @Query() query: ExportablePageQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const page = await this.endorsements.listDelegations(actor, query);
+    if (query.format === 'json') return page;
+    return sendExport(reply, query.format, 'delegations', DELEGATION_COLUMNS, page.items);
   }
 
   @Delete('delegations/:id')
@@ -116,3 +128,12 @@ export class EndorsementsController {
     return this.endorsements.revokeDelegation(actor, id);
   }
 }
+
+const DELEGATION_COLUMNS = [
+  { header: 'Resident Coordinator', value: (d: DelegationView) => d.residentCoordinatorName },
+  { header: 'Acting RC', value: (d: DelegationView) => d.delegateName },
+  { header: 'From', value: (d: DelegationView) => d.startsOn },
+  { header: 'To (inclusive)', value: (d: DelegationView) => d.endsOn },
+  { header: 'Created', value: (d: DelegationView) => d.createdAt },
+  { header: 'Revoked', value: (d: DelegationView) => d.revokedAt },
+];

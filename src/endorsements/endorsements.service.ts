@@ -5,6 +5,7 @@ import { Attachment } from '../attachments/attachment.entity';
 import { AuditService } from '../audit/audit.service';
 import { hasRole, type Actor } from '../common/auth/roles';
 import { Clock } from '../common/clock';
+import { skipTake, type ExportablePageQuery, type Page } from '../common/pagination';
 import { ConceptNoteAccess, type NoteAccess } from '../concept-notes/concept-note.access';
 import { ConceptNoteContent } from '../concept-notes/concept-note.content';
 import { ConceptNote, Revision } from '../concept-notes/concept-note.entity';
@@ -25,6 +26,7 @@ import type {
 } from './dto/endorsement.dto';
 import { Delegation, Endorsement } from './endorsement.entity';
 import { EndorsementErrors } from './endorsements.errors';
+import { coverCountries } from '../concept-notes/requested-countries';
 
 /**
  * Endorsement is submission (DESIGN §3): every listed country of a national or multi-country note
@@ -70,6 +72,8 @@ export class EndorsementsService {
       note.status = 'awaiting_endorsement';
       note.endorsementRequestedAt ??= this.clock.now();
       await manager.save(note);
+      // From now on the officials of every listed country see the note (a country added later waits for the next request).
+      await coverCountries(manager, note, this.clock.now());
       // Asking again answers the returns of the last request on this revision: those countries are pending again.
       await manager.update(
         Endorsement,
@@ -123,6 +127,8 @@ export class EndorsementsService {
       const note = access.note;
       const revision = await this.currentRevision(manager, note);
       const covered = revision ? await this.coveredCountries(manager, revision.id) : [];
+      // The record's time is the application's (its age shows on the note), not the database's.
+      const now = this.clock.now();
       if (dto.decision === 'return') {
         if (!dto.comment) throw EndorsementErrors.commentRequired();
         const to = ConceptNotesService.allow(access, 'return');
@@ -138,6 +144,7 @@ export class EndorsementsService {
             endorserId: actor.id,
             onBehalfOfId: a.onBehalfOf,
             comment: dto.comment ?? null,
+            createdAt: now,
           })),
         );
         note.status = to;
@@ -190,6 +197,7 @@ export class EndorsementsService {
           endorserId: actor.id,
           onBehalfOfId: a.onBehalfOf,
           comment: dto.comment ?? null,
+          createdAt: now,
         })),
       );
       await this.audit.record(manager, {
@@ -263,6 +271,7 @@ export class EndorsementsService {
         endorserId: actor.id,
         letterAttachmentId: letter.id,
         reason: dto.reason,
+        createdAt: this.clock.now(),
       });
       await this.audit.record(manager, {
         actorId: actor.id,
@@ -330,13 +339,15 @@ export class EndorsementsService {
         throw ConceptNoteErrors.notSignedOff();
       const revision = await this.revisions.freeze(manager, actor, note);
       const outbox = await this.submit(manager, actor, note, revision);
-      const rcs = await this.mail.countryOfficials(manager, note.countryCodes, ['resident_coordinator']);
+      // The RCs (and acting RCs) and RC office of the listed countries are told, and see the note from now on.
+      await coverCountries(manager, note, this.clock.now());
+      const officials = await this.mail.countryOfficials(manager, note.countryCodes);
       return [
         ...outbox,
         ...(await this.mail.send(
           manager,
           note,
-          rcs,
+          officials,
           'regional_note_submitted',
           `submitted-${revision.number}`,
           { conveningOrganization: note.conveningOrganizationCode },
@@ -359,6 +370,7 @@ export class EndorsementsService {
           delegateId: delegate.id,
           startsOn: dto.startsOn,
           endsOn: dto.endsOn,
+          createdAt: this.clock.now(),
         }),
       );
       await this.audit.record(manager, {
@@ -378,15 +390,18 @@ export class EndorsementsService {
     return (await this.delegationViews([delegation]))[0];
   }
 
-  async listDelegations(actor: Actor): Promise<DelegationView[]> {
-    const repository = this.dataSource.getRepository(Delegation);
-    const rows = hasRole(actor, 'secretariat')
-      ? await repository.find({ order: { startsOn: 'DESC' } })
-      : await repository.find({
-          where: [{ residentCoordinatorId: actor.id }, { delegateId: actor.id }],
-          order: { startsOn: 'DESC' },
-        });
-    return this.delegationViews(rows);
+  /** Latest first (by first day, then creation); an export holds every row the reader may see. */
+  async listDelegations(actor: Actor, query: ExportablePageQuery): Promise<Page<DelegationView>> {
+    const { skip, take } = query.format === 'json' ? skipTake(query) : { skip: 0, take: 10000 };
+    const [rows, total] = await this.dataSource.getRepository(Delegation).findAndCount({
+      where: hasRole(actor, 'secretariat')
+        ? {}
+        : [{ residentCoordinatorId: actor.id }, { delegateId: actor.id }],
+      order: { startsOn: 'DESC', createdAt: 'DESC', id: 'ASC' },
+      skip,
+      take,
+    });
+    return { items: await this.delegationViews(rows), page: query.page, limit: query.limit, total };
   }
 
   async revokeDelegation(actor: Actor, delegationId: string): Promise<DelegationView> {

@@ -77,6 +77,21 @@ async function auditCount(system: TestSystem, noteId: string, action: string): P
   return row.n;
 }
 
+type AuditRow = { actorId: string | null; before: unknown; after: Record<string, unknown> | null };
+
+/** The audit events of one entity and action, oldest first. */
+async function auditEvents(system: TestSystem, entityId: string, action: string): Promise<AuditRow[]> {
+  return system.dataSource.query(
+    `SELECT actor_id AS "actorId", before, after FROM audit_events
+      WHERE entity_id = $1 AND action = $2 ORDER BY occurred_at, id`,
+    [entityId, action],
+  );
+}
+
+function ids(answer: HttpAnswer): string[] {
+  return (answer.body.items as { id: string }[]).map((n) => n.id);
+}
+
 async function referenceCounter(system: TestSystem, year: number): Promise<number> {
   const rows = await system.dataSource.query<{ last: number }[]>(
     'SELECT last FROM reference_counters WHERE year = $1',
@@ -643,7 +658,7 @@ describe('withdrawal, the regional route and their e-mails', () => {
     );
   });
 
-  it('routes a regional note through a focal point’s sign-off and the lead’s submission, informing the RCs', async () => {
+  it('routes a regional note through a focal point’s sign-off and the lead’s submission, informing the RCs and RC office', async () => {
     const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
     const focalPoint = await actor(system, ['applicant'], { organizationCode: 'IOM' });
     const secretariat = await actor(system, ['secretariat']);
@@ -653,7 +668,7 @@ describe('withdrawal, the regional route and their e-mails', () => {
       locale: 'fr',
     });
     const rcAlbania = await actor(system, ['resident_coordinator'], { countryCodes: ['ALB'] });
-    await actor(system, ['rc_office'], { countryCodes: ['SRB'] });
+    const officeSerbia = await actor(system, ['rc_office'], { countryCodes: ['SRB'] });
     const title = 'Regional labour mobility in the Western Balkans';
     const id = await readyDraft(system, lead.token, {
       title,
@@ -695,7 +710,8 @@ describe('withdrawal, the regional route and their e-mails', () => {
     expect((await getNote(system, rcSerbia, id)).status).toBe(200);
 
     const mails = await deliveredMails(system, id, 'regional_note_submitted');
-    expect(perRecipient(mails)).toEqual(once(rcSerbia, rcMacedonia, rcAlbania));
+    // DESIGN §3: the RCs and the RC office of the note's countries.
+    expect(perRecipient(mails)).toEqual(once(rcSerbia, rcMacedonia, rcAlbania, officeSerbia));
     const subjectOf = (who: SignedIn) => mails.find((m) => m.to.includes(who.user.email))?.subject;
     expect(subjectOf(rcMacedonia)).toBe(`Pour information – note conceptuelle soumise : ${title} (${code})`);
     expect(subjectOf(rcSerbia)).toBe(`For information – concept note submitted: ${title} (${code})`);
@@ -715,5 +731,377 @@ describe('withdrawal, the regional route and their e-mails', () => {
     expect(mail.subject).toMatch(/^طلب تأييد/);
     expect(mail.html).toContain('dir="rtl"');
     expect(mail.html).toContain(title);
+  });
+});
+
+describe('acting RCs, returns, withdrawals and the global route: who hears, who sees, what is recorded', () => {
+  let system: TestSystem;
+  const clock = new TestClock(new Date('2026-11-09T09:00:00.000Z'));
+  const DAY = 24 * 60 * 60 * 1000;
+  beforeAll(async () => {
+    system = await startTestSystem({ clock, worker: true });
+  });
+  afterAll(() => system.close());
+
+  it('asks an acting RC under a delegation in force, in their language, and no delegate whose delegation is over, revoked or yet to begin', async () => {
+    clock.set('2026-11-09T09:00:00.000Z');
+    const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const rcChad = await actor(system, ['resident_coordinator'], {
+      countryCodes: ['TCD'],
+      name: 'Halima Rc',
+    });
+    const rcCameroon = await actor(system, ['resident_coordinator'], { countryCodes: ['CMR'] });
+    const officeCameroon = await actor(system, ['rc_office'], { countryCodes: ['CMR'] });
+    // Delegates with no country of their own: only a delegation makes them officials of Chad.
+    const actingNow = await actor(system, ['rc_office'], { locale: 'es', name: 'Ana Acting' });
+    const actingOver = await actor(system, ['resident_coordinator'], { countryCodes: ['GAB'] });
+    const actingRevoked = await actor(system, ['rc_office']);
+    const actingLater = await actor(system, ['rc_office']);
+    const delegate = (who: SignedIn, startsOn: string, endsOn: string) =>
+      http(system, 'POST', '/api/v1/delegations', {
+        token: rcChad.token,
+        body: { delegateId: who.user.id, startsOn, endsOn },
+      });
+    must(await delegate(actingNow, '2026-11-09', '2026-11-20'), 201);
+    must(await delegate(actingOver, '2026-11-01', '2026-11-08'), 201);
+    const revoked = must(await delegate(actingRevoked, '2026-11-01', '2026-11-30'), 201);
+    must(await delegate(actingLater, '2026-11-10', '2026-11-12'), 201);
+    must(await http(system, 'DELETE', `/api/v1/delegations/${revoked.body.id}`, { token: rcChad.token }));
+
+    const title = 'Pastoral mobility across the Lake Chad basin';
+    const id = await readyDraft(system, lead.token, { title, countryCodes: ['TCD', 'CMR'] });
+    await requestEndorsement(system, lead, id);
+
+    const mails = await deliveredMails(system, id, 'endorsement_requested');
+    expect(perRecipient(mails)).toEqual(once(rcChad, rcCameroon, officeCameroon, actingNow));
+    const toActing = mails.find((m) => m.to.includes(actingNow.user.email))!;
+    expect(toActing.subject).toBe(`Solicitud de aval: ${title}`);
+    expect(toActing.text).toContain('Hola, Ana Acting');
+    // The link leads somewhere: the acting RC sees the note and may endorse it for Chad.
+    const acted = await endorse(system, actingNow, id);
+    expect(acted.status).toBe(200);
+    expect(acted.body.endorsements).toEqual([
+      expect.objectContaining({ countryCode: 'TCD', state: 'endorsed', by: 'Ana Acting for RC Halima Rc' }),
+      expect.objectContaining({ countryCode: 'CMR', state: 'pending' }),
+    ]);
+  });
+
+  it('e-mails a return to the team and the officials of every listed country, each in their language, with the RC’s comment', async () => {
+    clock.set('2026-11-10T09:00:00.000Z');
+    const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const member = await actor(system, ['applicant'], { organizationCode: 'ILO' });
+    const rcPeru = await actor(system, ['resident_coordinator'], { countryCodes: ['PER'] });
+    const rcEcuador = await actor(system, ['resident_coordinator'], {
+      countryCodes: ['ECU'],
+      locale: 'fr',
+      name: 'Rosa Équateur',
+    });
+    const officeEcuador = await actor(system, ['rc_office'], { countryCodes: ['ECU'], locale: 'es' });
+    await actor(system, ['resident_coordinator'], { countryCodes: ['COL'] });
+    await actor(system, ['secretariat']);
+    const title = 'Andean labour mobility';
+    const id = await readyDraft(system, lead.token, { title, countryCodes: ['PER', 'ECU'] });
+    must(
+      await http(system, 'PUT', notePath(id, '/team'), {
+        token: lead.token,
+        body: { memberIds: [member.user.id] },
+      }),
+    );
+    await requestEndorsement(system, lead, id);
+    must(await endorse(system, rcPeru, id));
+    const comment = 'Merci d’associer le ministère de l’Intérieur au comité de pilotage.';
+    const back = must(await endorse(system, rcEcuador, id, { decision: 'return', comment }));
+    expect(back.body.status).toBe('draft');
+
+    const mails = await deliveredMails(system, id, 'endorsement_returned');
+    expect(perRecipient(mails)).toEqual(once(lead, member, rcPeru, rcEcuador, officeEcuador));
+    for (const mail of mails) {
+      expect(mail.text).toContain(comment);
+      expect(mail.text).toContain('Rosa Équateur');
+    }
+    const to = (who: SignedIn) => mails.find((m) => m.to.includes(who.user.email))!;
+    expect(to(lead).subject).toBe(`Concept note returned to draft: ${title}`);
+    expect(to(lead).text).toContain('Countries concerned: Ecuador.');
+    expect(to(rcEcuador).subject).toBe(`Note conceptuelle renvoyée à l’état de brouillon : ${title}`);
+    expect(to(officeEcuador).subject).toBe(`Nota conceptual devuelta a borrador: ${title}`);
+
+    expect(await auditEvents(system, id, 'concept_note.returned')).toEqual([
+      {
+        actorId: rcEcuador.user.id,
+        before: { status: 'awaiting_endorsement' },
+        after: { status: 'draft', comment, countryCodes: ['ECU'], revision: 1 },
+      },
+    ]);
+  });
+
+  it('lets an RC withdraw their own endorsement, making the country pending again, and answers 409 once the note is submitted', async () => {
+    clock.set('2026-11-11T09:00:00.000Z');
+    const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const rcParaguay = await actor(system, ['resident_coordinator'], { countryCodes: ['PRY'] });
+    const rcBolivia = await actor(system, ['resident_coordinator'], { countryCodes: ['BOL'] });
+    const id = await readyDraft(system, lead.token, { countryCodes: ['PRY', 'BOL'] });
+    await requestEndorsement(system, lead, id);
+    const withdrawMine = (who: SignedIn) =>
+      http(system, 'DELETE', notePath(id, '/endorsements/mine'), { token: who.token });
+
+    must(await endorse(system, rcParaguay, id));
+    // Only one's own endorsement: Bolivia has none to take back.
+    expect(problem(await withdrawMine(rcBolivia))).toMatchObject({
+      status: 409,
+      code: 'ENDORSEMENT.NOTHING_TO_WITHDRAW',
+    });
+    const withdrawn = await withdrawMine(rcParaguay);
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.status).toBe('awaiting_endorsement');
+    expect(states(withdrawn.body)).toEqual({ PRY: 'pending', BOL: 'pending' });
+    expect(await activeEndorsements(system, id)).toEqual([]);
+    expect(await auditEvents(system, id, 'concept_note.endorsement_withdrawn')).toEqual([
+      { actorId: rcParaguay.user.id, before: null, after: { countryCodes: ['PRY'], revision: 1 } },
+    ]);
+    // Bolivia's endorsement no longer completes the note: Paraguay is pending again.
+    expect((await endorse(system, rcBolivia, id)).body.status).toBe('awaiting_endorsement');
+
+    expect((await endorse(system, rcParaguay, id)).body.status).toBe('submitted');
+    expect(problem(await withdrawMine(rcParaguay))).toMatchObject({
+      status: 409,
+      code: 'CONCEPT_NOTE.INVALID_TRANSITION',
+    });
+    const after = must(await getNote(system, lead, id)).body;
+    expect(after.status).toBe('submitted');
+    expect(states(after)).toEqual({ PRY: 'endorsed', BOL: 'endorsed' });
+    expect(await auditCount(system, id, 'concept_note.endorsement_withdrawn')).toBe(1);
+  });
+
+  it('routes a global note through the focal point’s sign-off and the lead’s submission, end to end', async () => {
+    clock.set('2026-11-12T09:00:00.000Z');
+    const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const focalPoint = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const secretariat = await actor(system, ['secretariat']);
+    const rcPhilippines = await actor(system, ['resident_coordinator'], { countryCodes: ['PHL'] });
+    const rcIndonesia = await actor(system, ['resident_coordinator'], {
+      countryCodes: ['IDN'],
+      locale: 'fr',
+    });
+    const officeIndonesia = await actor(system, ['rc_office'], { countryCodes: ['IDN'] });
+    const rcThailand = await actor(system, ['resident_coordinator'], { countryCodes: ['THA'] });
+    const title = 'Global guidance on climate-related displacement';
+    const id = await readyDraft(system, lead.token, {
+      title,
+      scope: 'global',
+      countryCodes: ['PHL', 'IDN'],
+      conveningOrganizationCode: 'IOM',
+    });
+    must(
+      await http(system, 'PATCH', '/api/v1/organizations/IOM', {
+        token: secretariat.token,
+        body: { focalPointUserIds: [focalPoint.user.id] },
+      }),
+    );
+    const submit = () => http(system, 'POST', notePath(id, '/submit'), { token: lead.token });
+
+    expect(
+      problem(await http(system, 'POST', notePath(id, '/endorsement-requests'), { token: lead.token })),
+    ).toMatchObject({ status: 409, code: 'CONCEPT_NOTE.WRONG_ROUTE' });
+    expect(problem(await submit())).toMatchObject({ status: 409, code: 'CONCEPT_NOTE.NOT_SIGNED_OFF' });
+    expect(problem(await getNote(system, rcPhilippines, id)).status).toBe(404);
+
+    clock.set('2026-11-12T10:00:00.000Z');
+    const signed = await http(system, 'POST', notePath(id, '/sign-off'), { token: focalPoint.token });
+    expect(signed.status).toBe(200);
+    expect(signed.body).toMatchObject({ status: 'draft', signedOffAt: '2026-11-12T10:00:00.000Z' });
+    const [signOff] = await auditEvents(system, id, 'concept_note.signed_off');
+    expect(signOff).toEqual({
+      actorId: focalPoint.user.id,
+      before: null,
+      after: { contentHash: expect.stringMatching(/^[0-9a-f]{64}$/), organization: 'IOM' },
+    });
+    // Signing off is not submitting: the RCs are not told yet and still see nothing.
+    expect(problem(await getNote(system, rcPhilippines, id)).status).toBe(404);
+
+    clock.set('2026-11-12T11:30:00.000Z');
+    const submitted = await submit();
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toMatchObject({
+      status: 'submitted',
+      submittedAt: '2026-11-12T11:30:00.000Z',
+      currentRevision: 1,
+      endorsements: [],
+    });
+    const code = submitted.body.referenceCode as string;
+    expect(code).toMatch(/^MIG-CN-2026-\d{4}$/);
+    const revisions = must(await http(system, 'GET', notePath(id, '/revisions'), { token: lead.token }));
+    expect(revisions.body[0].contentHash).toBe(signOff.after!.contentHash);
+    expect(await auditCount(system, id, 'concept_note.submitted')).toBe(1);
+
+    for (const official of [rcPhilippines, rcIndonesia, officeIndonesia]) {
+      expect((await getNote(system, official, id)).status).toBe(200);
+    }
+    expect(problem(await getNote(system, rcThailand, id)).status).toBe(404);
+    const informed = await deliveredMails(system, id, 'regional_note_submitted');
+    expect(perRecipient(informed)).toEqual(once(rcPhilippines, rcIndonesia, officeIndonesia));
+    expect(informed.find((m) => m.to.includes(rcIndonesia.user.email))?.subject).toBe(
+      `Pour information – note conceptuelle soumise : ${title} (${code})`,
+    );
+    expect(perRecipient(await deliveredMails(system, id, 'concept_note_submitted'))).toEqual(once(lead));
+    expect(problem(await submit())).toMatchObject({ status: 409, code: 'CONCEPT_NOTE.INVALID_TRANSITION' });
+  });
+
+  it('records the lead hand-over and the offline endorsement in the audit trail', async () => {
+    clock.set('2026-11-13T09:00:00.000Z');
+    const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const successor = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const secretariat = await actor(system, ['secretariat']);
+    const id = await readyDraft(system, lead.token, { countryCodes: ['NAM', 'BWA'] });
+    must(
+      await http(system, 'PUT', notePath(id, '/team'), {
+        token: lead.token,
+        body: { memberIds: [successor.user.id] },
+      }),
+    );
+    must(
+      await http(system, 'POST', notePath(id, '/lead'), {
+        token: lead.token,
+        body: { userId: successor.user.id },
+      }),
+    );
+    expect(await auditEvents(system, id, 'concept_note.lead_handed_over')).toEqual([
+      {
+        actorId: lead.user.id,
+        before: { leadUserId: lead.user.id },
+        after: { leadUserId: successor.user.id },
+      },
+    ]);
+
+    await requestEndorsement(system, successor, id);
+    const letter = await upload(
+      system,
+      notePath(id, '/attachments?kind=endorsement_letter'),
+      secretariat.token,
+      {
+        filename: 'namibia-letter.pdf',
+        data: PDF_BYTES,
+      },
+    );
+    expect(letter.status).toBe(201);
+    const reason = 'The RC signed the letter on paper during a mission.';
+    must(
+      await http(system, 'POST', notePath(id, '/offline-endorsements'), {
+        token: secretariat.token,
+        body: { countryCode: 'NAM', letterAttachmentId: letter.body.id, reason },
+      }),
+    );
+    expect(await auditEvents(system, id, 'concept_note.endorsed_offline')).toEqual([
+      {
+        actorId: secretariat.user.id,
+        before: null,
+        after: { countryCodes: ['NAM'], reason, letterAttachmentId: letter.body.id, revision: 1 },
+      },
+    ]);
+  });
+
+  it('shows the age of each country’s endorsement in whole days, from the request or from the decision', async () => {
+    clock.set('2026-12-01T08:00:00.000Z');
+    const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const rcCambodia = await actor(system, ['resident_coordinator'], { countryCodes: ['KHM'] });
+    const id = await readyDraft(system, lead.token, { countryCodes: ['KHM', 'LAO'] });
+    const ages = async () =>
+      Object.fromEntries(
+        (
+          must(await getNote(system, lead, id)).body.endorsements as {
+            countryCode: string;
+            ageDays: number;
+          }[]
+        ).map((e) => [e.countryCode, e.ageDays]),
+      );
+    expect(await ages()).toEqual({ KHM: 0, LAO: 0 });
+    await requestEndorsement(system, lead, id);
+
+    clock.advance(3 * DAY - 1);
+    expect(await ages()).toEqual({ KHM: 2, LAO: 2 });
+    clock.advance(1);
+    expect(await ages()).toEqual({ KHM: 3, LAO: 3 });
+    must(await endorse(system, rcCambodia, id));
+    expect(await ages()).toEqual({ KHM: 0, LAO: 3 });
+
+    clock.advance(2 * DAY + 5 * 60 * 60 * 1000);
+    const note = must(await getNote(system, lead, id)).body;
+    expect(note.endorsements).toEqual([
+      expect.objectContaining({ countryCode: 'KHM', state: 'endorsed', ageDays: 2 }),
+      expect.objectContaining({ countryCode: 'LAO', state: 'pending', ageDays: 5 }),
+    ]);
+  });
+
+  it('shows a returned draft to the officials asked before, and to those of a country added since only once a request covers it', async () => {
+    clock.set('2026-12-10T09:00:00.000Z');
+    const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const rcUruguay = await actor(system, ['resident_coordinator'], { countryCodes: ['URY'] });
+    const officeArgentina = await actor(system, ['rc_office'], { countryCodes: ['ARG'] });
+    const rcChile = await actor(system, ['resident_coordinator'], {
+      countryCodes: ['CHL'],
+      name: 'Carla Rc',
+    });
+    const officeChile = await actor(system, ['rc_office'], { countryCodes: ['CHL'] });
+    const actingChile = await actor(system, ['rc_office']);
+    must(
+      await http(system, 'POST', '/api/v1/delegations', {
+        token: rcChile.token,
+        body: { delegateId: actingChile.user.id, startsOn: '2026-12-01', endsOn: '2026-12-31' },
+      }),
+      201,
+    );
+    const id = await readyDraft(system, lead.token, { countryCodes: ['URY', 'ARG'] });
+    await requestEndorsement(system, lead, id);
+    must(await endorse(system, rcUruguay, id, { decision: 'return', comment: 'Add Chile, please.' }));
+    const added = await edit(system, lead, id, { countryCodes: ['URY', 'ARG', 'CHL'] });
+    expect(added.status).toBe(200);
+    expect(added.body.status).toBe('draft');
+
+    const listed = async (who: SignedIn) =>
+      ids(must(await http(system, 'GET', '/api/v1/concept-notes?limit=100', { token: who.token })));
+    // Asked before: they keep following the note while it is back in draft.
+    for (const asked of [rcUruguay, officeArgentina]) {
+      expect((await getNote(system, asked, id)).status).toBe(200);
+      expect(await listed(asked)).toContain(id);
+    }
+    // Chile was never asked: its RC, acting RC and office learn nothing of the draft.
+    for (const notYet of [rcChile, actingChile, officeChile]) {
+      expect(problem(await getNote(system, notYet, id))).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+      expect(problem(await endorse(system, notYet, id)).status).toBe(404);
+      expect(await listed(notYet)).not.toContain(id);
+    }
+
+    await requestEndorsement(system, lead, id);
+    for (const official of [rcChile, actingChile, officeChile]) {
+      expect((await getNote(system, official, id)).status).toBe(200);
+      expect(await listed(official)).toContain(id);
+    }
+    // Asked once is enough: after a recall, Chile keeps seeing the draft too.
+    must(await http(system, 'POST', notePath(id, '/endorsement-requests/recall'), { token: lead.token }));
+    expect((await getNote(system, rcChile, id)).status).toBe(200);
+    expect(states(must(await getNote(system, rcChile, id)).body)).toEqual({
+      URY: 'pending',
+      ARG: 'pending',
+      CHL: 'pending',
+    });
+  });
+
+  it('tells of a withdrawn draft only the officials a request covered, not those of a country added since', async () => {
+    const lead = await actor(system, ['applicant'], { organizationCode: 'IOM' });
+    const rcMongolia = await actor(system, ['resident_coordinator'], { countryCodes: ['MNG'] });
+    const rcKyrgyzstan = await actor(system, ['resident_coordinator'], { countryCodes: ['KGZ'] });
+    await actor(system, ['resident_coordinator'], { countryCodes: ['TJK'] });
+    await actor(system, ['rc_office'], { countryCodes: ['TJK'] });
+    const id = await readyDraft(system, lead.token, { countryCodes: ['MNG', 'KGZ'] });
+    await requestEndorsement(system, lead, id);
+    must(await endorse(system, rcMongolia, id, { decision: 'return', comment: 'Add Tajikistan, please.' }));
+    expect((await edit(system, lead, id, { countryCodes: ['MNG', 'KGZ', 'TJK'] })).status).toBe(200);
+    must(
+      await http(system, 'POST', notePath(id, '/withdraw'), {
+        token: lead.token,
+        body: { reason: 'Merged with a regional programme.' },
+      }),
+    );
+    const mails = await deliveredMails(system, id, 'concept_note_withdrawn');
+    expect(perRecipient(mails)).toEqual(once(lead, rcMongolia, rcKyrgyzstan));
   });
 });

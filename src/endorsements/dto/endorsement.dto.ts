@@ -75,3 +75,10 @@ export class DelegationView {
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) revokedAt!: string | null;
 }
+
+export class DelegationPage {
+  @ApiProperty({ type: [DelegationView] }) items!: DelegationView[];
+  @ApiProperty() page!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() total!: number;
+}

@@ -3,9 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { api, unwrap, type Schemas } from '../../api/client';
 import { useUser } from '../../auth/session';
 import { Badge, type Tone } from '../../components/Badge';
+import { ExportButtons } from '../../components/ExportButtons';
 import { Field } from '../../components/Field';
 import { Notice } from '../../components/Notice';
 import { Page, Section } from '../../components/Page';
+import { Pager } from '../../components/Pager';
 import { Loaded, ProblemBanner } from '../../components/Problem';
 import { DateTime } from '../../components/Time';
 import { calendarDay, formatDate } from '../../format';
@@ -13,6 +15,8 @@ import { useAction, useNow, useResource } from '../../hooks';
 import './work.css';
 
 type Delegation = Schemas['DelegationView'];
+
+const PAGE_SIZE = 50;
 type DelegationState = 'active' | 'upcoming' | 'ended' | 'revoked';
 
 const STATE_TONE: Record<DelegationState, Tone> = {
@@ -34,18 +38,34 @@ export function DelegationsPage() {
   const { t, i18n } = useTranslation(['work', 'common']);
   const user = useUser();
   const isRc = user.roles.includes('resident_coordinator');
-  const list = useResource(() => unwrap(api.GET('/api/v1/delegations')), []);
+  const [page, setPage] = useState(1);
+  const list = useResource(
+    () => unwrap(api.GET('/api/v1/delegations', { params: { query: { page, limit: PAGE_SIZE } } })),
+    [page],
+  );
   const [created, setCreated] = useState<Delegation | null>(null);
 
   // People the RC has delegated to or received a delegation from: the usual acting RCs.
   const known = new Map<string, string>();
-  for (const d of list.data ?? []) {
+  for (const d of list.data?.items ?? []) {
     if (d.delegateId !== user.id) known.set(d.delegateId, d.delegateName);
     if (d.residentCoordinatorId !== user.id) known.set(d.residentCoordinatorId, d.residentCoordinatorName);
   }
 
   return (
-    <Page title={t('delegations.title')}>
+    <Page
+      title={t('delegations.title')}
+      actions={
+        user.roles.includes('secretariat') ? (
+          <ExportButtons
+            path="/api/v1/delegations"
+            name="delegations"
+            csv={t('delegations.exportCsv')}
+            xlsx={t('delegations.exportXlsx')}
+          />
+        ) : null
+      }
+    >
       <p>{t('delegations.intro')}</p>
       {isRc ? (
         <Section title={t('delegations.createTitle')} id="delegation-create">
@@ -71,7 +91,18 @@ export function DelegationsPage() {
       )}
       <Section title={t('delegations.listTitle')} id="delegation-list">
         <Loaded resource={list}>
-          {(items) => <DelegationTable items={items} onChanged={() => list.reload()} />}
+          {(answer) => (
+            <>
+              <DelegationTable items={answer.items} onChanged={() => list.reload()} />
+              <Pager
+                label={t('delegations.pagination')}
+                page={page}
+                limit={PAGE_SIZE}
+                total={answer.total}
+                onPage={setPage}
+              />
+            </>
+          )}
         </Loaded>
       </Section>
     </Page>
