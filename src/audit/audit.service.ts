@@ -45,6 +45,8 @@ export class AuditService {
     },
   ): Promise<void> {
     const context = currentContext();
+    // The global filter logs every refused answer that nothing logged more precisely before it.
+    if (context) context.securityLogged = true;
     try {
       await this.dataSource.getRepository(SecurityEvent).insert({
         kind,

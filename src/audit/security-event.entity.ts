@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type SecurityEventKind = 'sign_in_failed' | 'access_denied' | 'rate_limited' | 'token_rejected';
+export type SecurityEventKind =
+  'sign_in_failed' | 'access_denied' | 'rate_limited' | 'token_rejected' | 'password_reset_refused';
 
 /** The security log: failed sign-ins and denied requests. Append-only like the audit trail. */
 @Entity('security_events')

@@ -20,6 +20,17 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * The 404 of a scope check. Its answer is the very one a missing resource gets (DESIGN §1: no
+ * existence leak); only the type differs, so that the security log records it as a denied request.
+ */
+export class OutOfScopeError extends DomainError {
+  constructor(what: string) {
+    super('NOT_FOUND', 404, `${what} was not found`);
+    this.name = 'OutOfScopeError';
+  }
+}
+
 export const CommonErrors = {
   validation: (fields: FieldProblem[]) =>
     new DomainError(
@@ -29,6 +40,8 @@ export const CommonErrors = {
       fields,
     ),
   notFound: (what: string) => new DomainError('NOT_FOUND', 404, `${what} was not found`),
+  /** A resource that exists but lies outside the actor's scope: answered as not found, logged as denied. */
+  outOfScope: (what: string) => new OutOfScopeError(what),
   forbidden: (message = 'Your role does not allow this action') => new DomainError('FORBIDDEN', 403, message),
   unauthenticated: (message = 'Sign in first') => new DomainError('UNAUTHENTICATED', 401, message),
   conflict: (code: string, message: string, extra?: Record<string, unknown>) =>

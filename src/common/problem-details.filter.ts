@@ -1,8 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { AuthenticatedRequest } from './auth/decorators';
 import { DomainError, FieldProblem } from './errors';
 import { redactUrl } from './redact';
+import { logRefusal } from './security-log';
 
 export interface ProblemDetails {
   type: string;
@@ -130,7 +133,8 @@ export function toProblem(error: unknown, request: { url: string; id: string }):
   if (error instanceof QueryFailedError && driverCode === '23505') {
     return base(409, 'CONFLICT', 'This conflicts with a record that already exists');
   }
-  if (error instanceof QueryFailedError && driverCode === '40001') {
+  // A serialization failure or a deadlock: one of two concurrent changes lost and nothing of it stayed.
+  if (error instanceof QueryFailedError && (driverCode === '40001' || driverCode === '40P01')) {
     return base(409, 'CONFLICT', 'A concurrent change won; reload and try again');
   }
   return base(500, 'INTERNAL_ERROR', 'An unexpected error occurred');
@@ -140,9 +144,11 @@ export function toProblem(error: unknown, request: { url: string; id: string }):
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  constructor(private readonly audit: AuditService) {}
+
+  async catch(error: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
+    const request = http.getRequest<AuthenticatedRequest>();
     const reply = http.getResponse<FastifyReply>();
     const problem = toProblem(error, { url: request.url, id: String(request.id) });
     if (problem.status >= 500) {
@@ -151,10 +157,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         `${request.method} ${redactUrl(request.url)} failed`,
       );
     }
+    // Written before the answer leaves, so a client that reads the log afterwards finds the row.
+    await logRefusal(this.audit, request, error, problem);
     if (problem.status === 429 && typeof problem.retryAfterSeconds === 'number') {
       void reply.header('retry-after', String(problem.retryAfterSeconds));
     } else if (problem.status === 503) {
-      // The pool waits up to 3 s for a connection; a client retrying after that finds a new one.
+      // The database is gone or every connection is busy: a moment later it is likely back or free.
       void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     }
     void reply

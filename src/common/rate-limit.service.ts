@@ -14,6 +14,10 @@ const BUCKETS = {
   signInFailures: { points: 5, duration: 15 * 60 },
   /** Accepting invitations, per client address. */
   invitationAccept: { points: 10, duration: 60 },
+  /** Asking for a password-reset link, per client address. */
+  passwordResetIp: { points: 10, duration: 60 * 60 },
+  /** Asking for a password-reset link, per e-mail address: a mailbox gets at most three an hour. */
+  passwordResetEmail: { points: 3, duration: 60 * 60 },
   /** Sending invitations, per signed-in user. */
   invitationSend: { points: 60, duration: 60 * 60 },
 } as const;

@@ -4,6 +4,8 @@ export interface RequestContext {
   requestId: string;
   ip?: string;
   userAgent?: string;
+  /** Set once this request has written to the security log, so a refusal is recorded once. */
+  securityLogged?: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -220,7 +220,10 @@ export class NotificationsService {
     const qb = this.dataSource
       .getRepository(Notification)
       .createQueryBuilder('n')
-      .orderBy('n.createdAt', 'DESC');
+      .orderBy('n.createdAt', 'DESC')
+      // The e-mails of one event share their creation instant: the id makes the order total, so
+      // pages neither repeat nor skip a row.
+      .addOrderBy('n.id', 'DESC');
     if (query.status) qb.andWhere('n.status = :status', { status: query.status });
     if (query.recipient)
       qb.andWhere('n.recipientEmail ILIKE :recipient', { recipient: `%${escapeLike(query.recipient)}%` });

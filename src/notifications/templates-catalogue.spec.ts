@@ -180,6 +180,13 @@ function sampleFor(name: string, noteTitle: string): Sample {
       link: ACCEPT_URL,
     };
   }
+  if (name === 'password_reset') {
+    const resetUrl = 'https://mptf.example.org/reset-password?token=abc';
+    return {
+      payload: { name: 'Amina Haddad', expiresAt: '2026-03-02T09:30:00Z', secret: { resetUrl } },
+      link: resetUrl,
+    };
+  }
   if (name === 'packet_issued') {
     const packetLink = 'https://mptf.example.org/api/v1/packets/download?token=abc.def.ghi';
     return {
@@ -221,10 +228,15 @@ const QUOTED: Record<string, string[]> = {
   review_conflict_declared: ['reason'],
   decision_released: ['rationale'],
   decision_corrected: ['correctionReason', 'rationale'],
+  removed_from_pipeline: ['reason'],
+  removed_from_agenda: ['reason'],
+  placed_on_agenda: ['reason'],
 };
 
 /** Templates that may go out before the note has a reference code (given only on submission). */
-const OPTIONAL_REFERENCE = NAMES.filter((name) => !['invitation', 'concept_note_submitted'].includes(name));
+const OPTIONAL_REFERENCE = NAMES.filter(
+  (name) => !['invitation', 'password_reset', 'concept_note_submitted'].includes(name),
+);
 
 describe('e-mail template catalogue (templates/email)', () => {
   const templates = new EmailTemplates();
@@ -233,6 +245,7 @@ describe('e-mail template catalogue (templates/email)', () => {
     expect(NAMES).toEqual(
       expect.arrayContaining([
         'invitation',
+        'password_reset',
         'endorsement_requested',
         'endorsement_returned',
         'concept_note_submitted',
@@ -254,6 +267,11 @@ describe('e-mail template catalogue (templates/email)', () => {
         'review_conflict_declared',
         'decision_released',
         'decision_corrected',
+        'reviews_closed',
+        'removed_from_pipeline',
+        'placed_on_agenda',
+        'removed_from_agenda',
+        'note_resubmitted',
       ]),
     );
   });
@@ -375,6 +393,44 @@ describe('e-mail template catalogue (templates/email)', () => {
     }
     expect(new Set([moved.text, first.text, waiting.text]).size).toBe(3);
   });
+
+  it.each(LOCALES)(
+    'tells a team its resubmitted note kept its meeting, moved on, or waits (%s)',
+    (locale) => {
+      const payload = { ...notePayload(TITLES[0]), submittedAt: '2026-03-02T09:30:00Z' };
+      const kept = templates.render('note_resubmitted', locale, { ...payload, previousMeetingTitle: null });
+      const moved = templates.render('note_resubmitted', locale, payload);
+      const waiting = templates.render('note_resubmitted', locale, {
+        ...payload,
+        meetingTitle: null,
+        meetingStartsAt: null,
+        meetingLocal: null,
+      });
+      expect(kept.text).toContain(MEETING_TITLE);
+      expect(kept.text).not.toContain('Steering Committee 2026/4');
+      expect(moved.text).toContain(MEETING_TITLE);
+      expect(moved.text).toContain('Steering Committee 2026/4');
+      expect(waiting.text).not.toContain(MEETING_LOCAL);
+      for (const email of [kept, moved, waiting]) {
+        for (const part of PARTS) expect(email[part]).not.toMatch(NOTHING);
+      }
+      expect(new Set([kept.text, moved.text, waiting.text]).size).toBe(3);
+    },
+  );
+
+  it.each(LOCALES)(
+    'names the meeting a note was placed on or removed from, with the reason (%s)',
+    (locale) => {
+      for (const name of ['placed_on_agenda', 'removed_from_agenda']) {
+        const payload = { ...notePayload(TITLES[1]), reason: 'The partners will resubmit in the next call.' };
+        const email = templates.render(name, locale, payload);
+        expect(email.text).toContain(MEETING_TITLE);
+        expect(email.text).toContain(payload.reason);
+        expect(email.subject).toContain(TITLES[1]);
+        for (const part of PARTS) expect(email[part]).not.toMatch(NOTHING);
+      }
+    },
+  );
 
   it.each(LOCALES)('tells notes awaiting endorsement from drafts in the cut-off reminder (%s)', (locale) => {
     const email = templates.render('cutoff_reminder', locale, notePayload(TITLES[2]));
@@ -500,6 +556,44 @@ describe('e-mail template catalogue (templates/email)', () => {
     expect(email.text).toContain('Jonas Berg');
     expect(email.html).toContain('Jonas Berg');
     const unexplained = templates.render('review_conflict_declared', locale, { ...payload, reason: null });
+    expect(unexplained.html).not.toContain('<blockquote');
+    for (const part of PARTS) expect(unexplained[part]).not.toMatch(NOTHING);
+  });
+
+  it.each(LOCALES)(
+    'tells the team its review is complete and the meeting it goes to, naming no reviewer (%s)',
+    (locale) => {
+      const payload = notePayload(TITLES[0]);
+      const dated = templates.render('reviews_closed', locale, payload, 'Asia/Tokyo');
+      expect(dated.text).toContain(MEETING_TITLE);
+      expect(dated.text).toMatch(IN_PARENTHESES);
+      expect(dated.text).toMatch(TOKYO);
+      expect(dated.html).toContain(Handlebars.Utils.escapeExpression(MEETING_TITLE));
+      const waiting = templates.render('reviews_closed', locale, {
+        ...payload,
+        meetingTitle: null,
+        meetingStartsAt: null,
+        meetingLocal: null,
+      });
+      expect(waiting.text).not.toContain(MEETING_TITLE);
+      expect(waiting.text).not.toBe(dated.text);
+      for (const email of [dated, waiting]) {
+        for (const part of PARTS) {
+          expect(email[part]).not.toMatch(NOTHING);
+          // Nothing of the reviews reaches the team: no reviewer, no reason given to close them.
+          expect(email[part]).not.toContain(payload.reviewerName as string);
+          expect(email[part]).not.toContain(payload.reason as string);
+        }
+      }
+    },
+  );
+
+  it.each(LOCALES)('gives the reason a note left the pipeline, when there is one (%s)', (locale) => {
+    const { payload } = sampleFor('removed_from_pipeline', TITLES[1]);
+    const email = templates.render('removed_from_pipeline', locale, payload);
+    expect(email.text).toContain(`\n${payload.reason as string}\n`);
+    expect(email.subject).toContain(TITLES[1]);
+    const unexplained = templates.render('removed_from_pipeline', locale, { ...payload, reason: null });
     expect(unexplained.html).not.toContain('<blockquote');
     for (const part of PARTS) expect(unexplained[part]).not.toMatch(NOTHING);
   });

@@ -8,6 +8,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthGuard } from '../common/auth/auth.guard';
 import { CommonErrors } from '../common/errors';
 import { toProblem } from '../common/problem-details.filter';
+import { redactUrl } from '../common/redact';
+import { logRefusal } from '../common/security-log';
 import { DASHBOARD_COOKIE, DASHBOARD_PATH, TOKEN_AUDIENCE } from '../auth/tokens';
 import { AuditService } from '../audit/audit.service';
 import { ALL_QUEUES } from './queues';
@@ -37,13 +39,15 @@ export async function registerQueueDashboard(app: NestFastifyApplication): Promi
             userId: actor.id,
             email: actor.email,
             method: request.method,
-            path: request.url,
+            path: redactUrl(request.url),
             detail: 'queue dashboard',
           });
           throw CommonErrors.forbidden('The queue dashboard is for administrators and the secretariat');
         }
       } catch (error) {
         const problem = toProblem(error, { url: request.url, id: String(request.id) });
+        // A request without credentials: the 403 above and refused tokens are logged already.
+        await logRefusal(audit, request, error, problem);
         return reply
           .status(problem.status)
           .header('content-type', 'application/problem+json; charset=utf-8')

@@ -59,6 +59,13 @@ export class User {
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   lastSignInAt!: Date | null;
 
+  /**
+   * Carried in every token as `ver`; a password reset or change moves it on, which ends every
+   * session signed in before (a token without `ver` counts as 0).
+   */
+  @Column({ type: 'integer', default: 0 })
+  sessionEpoch!: number;
+
   /** SHA-256 of the token that reads the user's calendar feed; rotating it replaces it. */
   @Column({ type: 'text', nullable: true, unique: true, select: false })
   calendarTokenHash!: string | null;

@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { hasRole, type Actor } from '../common/auth/roles';
 import { Clock } from '../common/clock';
+import { CommonErrors } from '../common/errors';
 import { FINAL_STATUSES } from '../concept-notes/concept-note.state';
 import { RateLimitService } from '../common/rate-limit.service';
 import { skipTake, type Page } from '../common/pagination';
@@ -21,6 +22,7 @@ import {
 } from './dto/user.dto';
 import { Invitation } from './invitation.entity';
 import { newInvitationToken } from './invitations';
+import { missingScope, type UserScope } from './user-scope.rules';
 import { User } from './user.entity';
 import { UserErrors } from './users.errors';
 
@@ -46,6 +48,12 @@ function isEmailIndexViolation(error: unknown): boolean {
     error instanceof QueryFailedError &&
     (error.driverError as { constraint?: string }).constraint === 'uq_users_email'
   );
+}
+
+/** Refuses roles given without the scope they need (DESIGN §1), naming each missing field. */
+function checkScope(roles: User['roles'], scope: UserScope): void {
+  const missing = missingScope(roles, scope);
+  if (missing.length > 0) throw CommonErrors.validation(missing);
 }
 
 @Injectable()
@@ -86,6 +94,11 @@ export class UsersService implements OnApplicationBootstrap {
 
   async invite(actor: Actor, dto: CreateUserDto): Promise<CreatedUserView> {
     if (dto.roles.includes('admin') && !hasRole(actor, 'admin')) throw UserErrors.adminOnly();
+    checkScope(dto.roles, {
+      organizationCode: dto.organizationCode ?? null,
+      countryCodes: dto.countryCodes ?? [],
+      thematicAreaCodes: dto.thematicAreaCodes ?? [],
+    });
     await this.limits.consume('invitationSend', actor.id);
     const { token, hash: tokenHash } = newInvitationToken();
     const { user, invitation, outbox } = await this.dataSource.transaction(async (manager) => {
@@ -178,15 +191,30 @@ export class UsersService implements OnApplicationBootstrap {
         const openWork = await this.openWork(manager, user.id);
         if (openWork.length > 0) throw UserErrors.hasOpenWork(openWork);
       }
+      const roles = dto.roles ?? user.roles;
+      const scope: UserScope = {
+        organizationCode: dto.organizationCode === undefined ? user.organizationCode : dto.organizationCode,
+        countryCodes: dto.countryCodes ?? user.countryCodes,
+        thematicAreaCodes: dto.thematicAreaCodes ?? user.thematicAreaCodes,
+      };
+      // Checked when the edit touches roles or scope, on the result: granting a role without its
+      // scope and removing the scope a held role needs are refused alike. An edit of anything else
+      // (a name, deactivation) does not trip over a user recorded before the rule existed.
+      const touchesScope =
+        dto.roles !== undefined ||
+        dto.organizationCode !== undefined ||
+        dto.countryCodes !== undefined ||
+        dto.thematicAreaCodes !== undefined;
+      if (touchesScope) checkScope(roles, scope);
       await this.checkReferences(manager, dto);
       const before = auditView(user);
       const wasActive = user.active;
       Object.assign(user, {
         name: dto.name ?? user.name,
-        roles: dto.roles ?? user.roles,
-        organizationCode: dto.organizationCode === undefined ? user.organizationCode : dto.organizationCode,
-        countryCodes: dto.countryCodes ?? user.countryCodes,
-        thematicAreaCodes: dto.thematicAreaCodes ?? user.thematicAreaCodes,
+        roles,
+        organizationCode: scope.organizationCode,
+        countryCodes: [...scope.countryCodes],
+        thematicAreaCodes: [...scope.thematicAreaCodes],
         locale: dto.locale ?? user.locale,
         timeZone: dto.timeZone ?? user.timeZone,
         active: dto.active ?? user.active,

@@ -147,14 +147,23 @@ describe('health, metrics and HTTP conventions', () => {
 describe('the queue dashboard', () => {
   let system: TestSystem;
   let secretariat: Awaited<ReturnType<typeof actor>>;
+  let admin: Awaited<ReturnType<typeof actor>>;
   let applicant: Awaited<ReturnType<typeof actor>>;
   beforeAll(async () => {
     system = await startTestSystem();
-    [secretariat, applicant] = await Promise.all([
+    [secretariat, admin, applicant] = await Promise.all([
       actor(system, ['secretariat']),
+      actor(system, ['admin']),
       actor(system, ['applicant'], { organizationCode: 'IOM' }),
     ]);
   });
+
+  /** The security-log rows written while answering one request. */
+  const logged = (answer: { headers: Record<string, unknown> }) =>
+    system.dataSource.query(
+      `SELECT kind, user_id, method, path, detail FROM security_events WHERE request_id = $1 ORDER BY id`,
+      [answer.headers['x-request-id']],
+    );
   afterAll(() => system.close());
 
   const dashboardCookie = async (token: string) => {
@@ -168,6 +177,15 @@ describe('the queue dashboard', () => {
     expect(answer.status).toBe(401);
     expect(answer.headers['content-type']).toContain('application/problem+json');
     expect(answer.body.code).toBe('UNAUTHENTICATED');
+    expect(await logged(answer)).toEqual([
+      {
+        kind: 'access_denied',
+        user_id: null,
+        method: 'GET',
+        path: '/admin/queues',
+        detail: '401 UNAUTHENTICATED',
+      },
+    ]);
     const api = await http(system, 'GET', '/admin/queues/api/queues');
     expect(api.status).toBe(401);
   });
@@ -190,6 +208,8 @@ describe('the queue dashboard', () => {
     });
     expect(forged.status).toBe(401);
     expect(forged.headers['content-type']).toContain('application/problem+json');
+    // Logged once, as the rejected token it is.
+    expect((await logged(forged)).map((row: { kind: string }) => row.kind)).toEqual(['token_rejected']);
     const apiToken = await http(system, 'GET', '/admin/queues', {
       headers: { cookie: `mptf_dashboard=${secretariat.token}` },
     });
@@ -222,6 +242,25 @@ describe('the queue dashboard', () => {
   it('lets the secretariat in with a bearer token too', async () => {
     const answer = await http(system, 'GET', '/admin/queues', { token: secretariat.token });
     expect(answer.status).toBe(200);
+  });
+
+  it('lets an administrator in, with a bearer token and with the dashboard cookie', async () => {
+    const bearer = await http(system, 'GET', '/admin/queues', { token: admin.token });
+    expect(bearer.status).toBe(200);
+    expect(bearer.headers['content-type']).toContain('text/html');
+
+    const { answer, cookie } = await dashboardCookie(admin.token);
+    expect(answer.status).toBe(200);
+    const value = cookie.split(';')[0];
+    expect(value).toMatch(/^mptf_dashboard=[^;]+$/);
+    const queues = await http(system, 'GET', '/admin/queues/api/queues', { headers: { cookie: value } });
+    expect(queues.status).toBe(200);
+    expect(queues.body.queues.map((q: { name: string }) => q.name)).toContain('email');
+    const [{ n }] = await system.dataSource.query(
+      `SELECT count(*)::int AS n FROM security_events WHERE user_id = $1`,
+      [admin.user.id],
+    );
+    expect(n).toBe(0);
   });
 
   it('refuses a dashboard session to an applicant', async () => {

@@ -14,6 +14,9 @@ import {
 } from '../harness';
 import type { ReceivedMail } from '../smtp-receiver';
 
+/** The scope a reviewer needs (DESIGN §1): an organization and at least one thematic area. */
+const REVIEWER_SCOPE = { organizationCode: 'UNDP', thematicAreaCodes: ['TA2'] };
+
 const ACCEPT_LINK = /http:\/\/mptf\.test\/accept-invitation\?token=([A-Za-z0-9_-]+)/;
 const NEW_PASSWORD = 'a brand new passphrase 42';
 
@@ -138,7 +141,13 @@ describe('invitations', () => {
     const email = 'hash.only@test.mptf.org';
     const invited = await http(system, 'POST', '/api/v1/users', {
       token: secretariat.token,
-      body: { email, name: 'Hash Only', roles: ['reviewer'] },
+      body: {
+        email,
+        name: 'Hash Only',
+        roles: ['reviewer'],
+        organizationCode: 'UNDP',
+        thematicAreaCodes: ['TA1'],
+      },
     });
     expect(invited.status).toBe(201);
     const token = tokenFrom(await nthMailTo(system, email, 1));
@@ -180,7 +189,15 @@ describe('invitations', () => {
     const email = 'layla.haddad@test.mptf.org';
     const invited = await http(system, 'POST', '/api/v1/users', {
       token: secretariat.token,
-      body: { email, name: 'Layla Haddad', roles: ['reviewer'], locale: 'ar', timeZone: 'Asia/Amman' },
+      body: {
+        email,
+        name: 'Layla Haddad',
+        roles: ['reviewer'],
+        organizationCode: 'UNHCR',
+        thematicAreaCodes: ['TA3'],
+        locale: 'ar',
+        timeZone: 'Asia/Amman',
+      },
     });
     expect(invited.status).toBe(201);
 
@@ -437,7 +454,12 @@ describe('the admin role', () => {
 describe('user input', () => {
   let system: TestSystem;
   let secretariat: Awaited<ReturnType<typeof actor>>;
-  const valid = { email: 'valid.invitee@test.mptf.org', name: 'Valid Invitee', roles: ['applicant'] };
+  const valid = {
+    email: 'valid.invitee@test.mptf.org',
+    name: 'Valid Invitee',
+    roles: ['applicant'],
+    organizationCode: 'IOM',
+  };
 
   beforeAll(async () => {
     system = await startTestSystem();
@@ -476,7 +498,7 @@ describe('user input', () => {
   });
 
   it('refuses an e-mail already taken, whatever its case, with 409 USER.EMAIL_TAKEN', async () => {
-    await createUser(system, { roles: ['applicant'], email: 'taken@test.mptf.org' });
+    await createUser(system, { roles: ['applicant'], organizationCode: 'IOM', email: 'taken@test.mptf.org' });
     const before = await countUsers(system);
     const answer = await http(system, 'POST', '/api/v1/users', {
       token: secretariat.token,
@@ -540,7 +562,7 @@ describe('user input', () => {
   });
 
   it('lets a user change their own language and time zone, and names a bad time zone', async () => {
-    const { user, token } = await actor(system, ['reviewer']);
+    const { user, token } = await actor(system, ['reviewer'], REVIEWER_SCOPE);
     const changed = await http(system, 'PATCH', '/api/v1/me', {
       token,
       body: { locale: 'es', timeZone: 'America/Guatemala' },
@@ -559,12 +581,207 @@ describe('user input', () => {
   });
 
   it('does not let a user give themselves roles through PATCH /me', async () => {
-    const { user, token } = await actor(system, ['reviewer']);
+    const { user, token } = await actor(system, ['reviewer'], REVIEWER_SCOPE);
     const answer = await http(system, 'PATCH', '/api/v1/me', { token, body: { roles: ['admin'] } });
     expectProblem(answer, 400, 'VALIDATION_FAILED');
     expect(problemFields(answer)).toEqual(['roles']);
     const [row] = await system.dataSource.query(`SELECT roles FROM users WHERE id = $1`, [user.id]);
     expect(row.roles).toEqual(['reviewer']);
+  });
+});
+
+describe('the scope a role needs', () => {
+  let system: TestSystem;
+  let secretariat: Awaited<ReturnType<typeof actor>>;
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    secretariat = await actor(system, ['secretariat']);
+  });
+  afterAll(() => system.close());
+
+  const invite = (body: Record<string, unknown>) =>
+    http(system, 'POST', '/api/v1/users', {
+      token: secretariat.token,
+      body: { email: `scoped.${randomUUID().slice(0, 8)}@test.mptf.org`, name: 'Scoped Invitee', ...body },
+    });
+  const patch = (id: string, body: Record<string, unknown>) =>
+    http(system, 'PATCH', `/api/v1/users/${id}`, { token: secretariat.token, body });
+  const stored = async (id: string) => {
+    const [row] = await system.dataSource.query(
+      `SELECT roles, organization_code, country_codes, thematic_area_codes FROM users WHERE id = $1`,
+      [id],
+    );
+    return row as { roles: string[]; organization_code: string | null; country_codes: string[] };
+  };
+
+  it.each([
+    ['an applicant without an organization', { roles: ['applicant'] }, ['organizationCode']],
+    [
+      'a reviewer without an organization or a thematic area',
+      { roles: ['reviewer'] },
+      ['organizationCode', 'thematicAreaCodes'],
+    ],
+    [
+      'a reviewer with an organization and an empty list of thematic areas',
+      { roles: ['reviewer'], organizationCode: 'IOM', thematicAreaCodes: [] },
+      ['thematicAreaCodes'],
+    ],
+    [
+      'a reviewer with thematic areas and no organization',
+      { roles: ['reviewer'], thematicAreaCodes: ['TA2'] },
+      ['organizationCode'],
+    ],
+    ['a resident coordinator without countries', { roles: ['resident_coordinator'] }, ['countryCodes']],
+    [
+      'an RC office member with an empty country list',
+      { roles: ['rc_office'], countryCodes: [] },
+      ['countryCodes'],
+    ],
+    [
+      'an applicant whose organization code is blank',
+      { roles: ['applicant'], organizationCode: '  ' },
+      ['organizationCode'],
+    ],
+    [
+      'a secretariat member who is also an applicant without an organization',
+      { roles: ['secretariat', 'applicant'], countryCodes: ['SRB'] },
+      ['organizationCode'],
+    ],
+  ])(
+    'refuses to invite %s with 400 naming the field, storing and sending nothing',
+    async (_what, body, fields) => {
+      const before = await countUsers(system);
+      const [{ mails: mailsBefore }] = await system.dataSource.query(
+        `SELECT count(*)::int AS mails FROM notifications`,
+      );
+      const answer = await invite(body);
+      expectProblem(answer, 400, 'VALIDATION_FAILED');
+      expect(problemFields(answer)).toEqual(fields);
+      for (const error of answer.body.errors as { message: string }[]) {
+        expect(error.message).toMatch(/is required for the roles? /);
+      }
+      expect(await countUsers(system)).toBe(before);
+      const [{ mails }] = await system.dataSource.query(`SELECT count(*)::int AS mails FROM notifications`);
+      expect(mails).toBe(mailsBefore);
+    },
+  );
+
+  it('says which role needs the missing field', async () => {
+    const answer = await invite({
+      roles: ['resident_coordinator', 'rc_office', 'reviewer'],
+      ...REVIEWER_SCOPE,
+    });
+    expect(answer.body.errors).toEqual([
+      {
+        field: 'countryCodes',
+        message: 'at least one country is required for the roles resident_coordinator, rc_office',
+      },
+    ]);
+  });
+
+  it.each([
+    ['an applicant with an organization', { roles: ['applicant'], organizationCode: 'IOM' }],
+    ['a reviewer with an organization and a thematic area', { roles: ['reviewer'], ...REVIEWER_SCOPE }],
+    ['a resident coordinator with a country', { roles: ['resident_coordinator'], countryCodes: ['SRB'] }],
+    ['an RC office member with countries', { roles: ['rc_office'], countryCodes: ['SRB', 'MKD'] }],
+    ['a secretariat member, who needs no scope', { roles: ['secretariat'] }],
+    ['a committee member, who needs no scope', { roles: ['steering_committee'] }],
+  ])('invites %s', async (_what, body) => {
+    const answer = await invite(body);
+    expect(answer.status).toBe(201);
+    expect(answer.body.roles).toEqual(body.roles);
+  });
+
+  it('stores a blank organization code as none for a role that needs no organization', async () => {
+    const answer = await invite({ roles: ['secretariat'], organizationCode: '' });
+    expect(answer.status).toBe(201);
+    expect(answer.body.organizationCode).toBeNull();
+    expect((await stored(answer.body.id as string)).organization_code).toBeNull();
+  });
+
+  it('refuses to add a role to a user who lacks its scope, and accepts it with the scope in the same edit', async () => {
+    const target = await createUser(system, { roles: ['secretariat'] });
+    const refused = await patch(target.id, { roles: ['secretariat', 'reviewer'] });
+    expectProblem(refused, 400, 'VALIDATION_FAILED');
+    expect(problemFields(refused)).toEqual(['organizationCode', 'thematicAreaCodes']);
+    expect((await stored(target.id)).roles).toEqual(['secretariat']);
+
+    const rc = await patch(target.id, { roles: ['secretariat', 'resident_coordinator'] });
+    expectProblem(rc, 400, 'VALIDATION_FAILED');
+    expect(problemFields(rc)).toEqual(['countryCodes']);
+
+    const granted = await patch(target.id, { roles: ['secretariat', 'reviewer'], ...REVIEWER_SCOPE });
+    expect(granted.status).toBe(200);
+    expect(granted.body).toMatchObject({ roles: ['secretariat', 'reviewer'], ...REVIEWER_SCOPE });
+  });
+
+  type UserFields = Parameters<typeof createUser>[1];
+  it.each<[string, UserFields, Record<string, unknown>, string]>([
+    [
+      'the organization of an applicant',
+      { roles: ['applicant'], organizationCode: 'IOM' },
+      { organizationCode: null },
+      'organizationCode',
+    ],
+    [
+      'the organization of a reviewer, as a blank code',
+      { roles: ['reviewer'], ...REVIEWER_SCOPE },
+      { organizationCode: '' },
+      'organizationCode',
+    ],
+    [
+      'the thematic areas of a reviewer',
+      { roles: ['reviewer'], ...REVIEWER_SCOPE },
+      { thematicAreaCodes: [] },
+      'thematicAreaCodes',
+    ],
+    [
+      'the countries of a resident coordinator',
+      { roles: ['resident_coordinator'], countryCodes: ['SRB'] },
+      { countryCodes: [] },
+      'countryCodes',
+    ],
+    [
+      'the countries of an RC office member',
+      { roles: ['rc_office'], countryCodes: ['MKD'] },
+      { countryCodes: [] },
+      'countryCodes',
+    ],
+  ])(
+    'refuses to remove %s while the role is held, changing nothing',
+    async (_what, fields, change, field) => {
+      const target = await createUser(system, fields);
+      const before = await stored(target.id);
+      const answer = await patch(target.id, { ...change, name: 'Renamed Along The Way' });
+      expectProblem(answer, 400, 'VALIDATION_FAILED');
+      expect(problemFields(answer)).toEqual([field]);
+      expect(await stored(target.id)).toEqual(before);
+      const [{ name }] = await system.dataSource.query(`SELECT name FROM users WHERE id = $1`, [target.id]);
+      expect(name).toBe(target.name);
+    },
+  );
+
+  it('lets the scope go together with the role that needed it', async () => {
+    const target = await createUser(system, { roles: ['applicant'], organizationCode: 'IOM' });
+    const answer = await patch(target.id, { roles: ['steering_committee'], organizationCode: null });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ roles: ['steering_committee'], organizationCode: null });
+  });
+
+  it('still lets an edit that touches neither roles nor scope through for a user recorded without scope', async () => {
+    // A user from before the rule (written straight to the database): renaming and deactivating
+    // them must not wait for someone to fill in a scope.
+    const legacy = await createUser(system, { roles: ['reviewer'] });
+    const renamed = await patch(legacy.id, { name: 'Legacy Reviewer' });
+    expect(renamed.status).toBe(200);
+    const deactivated = await patch(legacy.id, { active: false });
+    expect(deactivated.status).toBe(200);
+    expect(deactivated.body).toMatchObject({ name: 'Legacy Reviewer', active: false });
+    // Touching the scope, though, asks for all of it.
+    const partial = await patch(legacy.id, { organizationCode: 'IOM' });
+    expectProblem(partial, 400, 'VALIDATION_FAILED');
+    expect(problemFields(partial)).toEqual(['thematicAreaCodes']);
   });
 });
 
@@ -592,9 +809,16 @@ describe('the user list', () => {
     await createUser(system, {
       name: 'Echo Other',
       roles: ['reviewer'],
+      organizationCode: 'UNDP',
+      thematicAreaCodes: ['TA1'],
       email: `echo.${marker}@test.mptf.org`,
     });
-    await createUser(system, { name: 'Foxtrot Unrelated', roles: ['reviewer'] });
+    await createUser(system, {
+      name: 'Foxtrot Unrelated',
+      roles: ['reviewer'],
+      organizationCode: 'UNDP',
+      thematicAreaCodes: ['TA5'],
+    });
   });
   afterAll(() => system.close());
 
@@ -734,7 +958,13 @@ describe('invitation rate limit', () => {
     const sender = await actor(system, ['secretariat']);
     const invited = await http(system, 'POST', '/api/v1/users', {
       token: sender.token,
-      body: { email: 'often-invited@test.mptf.org', name: 'Often Invited', roles: ['reviewer'] },
+      body: {
+        email: 'often-invited@test.mptf.org',
+        name: 'Often Invited',
+        roles: ['reviewer'],
+        organizationCode: 'IOM',
+        thematicAreaCodes: ['TA2'],
+      },
     });
     expect(invited.status).toBe(201);
     const reinvite = (token: string) =>

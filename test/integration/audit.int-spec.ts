@@ -32,7 +32,13 @@ describe('audit trail', () => {
     const answer = await http(system, 'POST', '/api/v1/users', {
       token: secretariat.token,
       headers: { 'x-request-id': requestId },
-      body: { email: 'audited.invitee@test.mptf.org', name: 'Audited Invitee', roles: ['reviewer'] },
+      body: {
+        email: 'audited.invitee@test.mptf.org',
+        name: 'Audited Invitee',
+        roles: ['reviewer'],
+        organizationCode: 'IOM',
+        thematicAreaCodes: ['TA2'],
+      },
     });
     expect(answer.status).toBe(201);
     expect(answer.headers['x-request-id']).toBe(requestId);

@@ -8,6 +8,7 @@ import { AuthErrors } from '../../auth/auth.errors';
 import { JWT_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER, type AccessClaims } from '../../auth/tokens';
 import { User } from '../../users/user.entity';
 import { CommonErrors } from '../errors';
+import { redactUrl } from '../redact';
 import { IS_PUBLIC, ROLES_KEY, type AuthenticatedRequest } from './decorators';
 import type { Actor, Role } from './roles';
 
@@ -52,7 +53,7 @@ export class AuthGuard implements CanActivate {
         userId: actor.id,
         email: actor.email,
         method: request.method,
-        path: request.url,
+        path: redactUrl(request.url),
         detail: `needs one of ${roles.join(', ')}`,
       });
       throw CommonErrors.forbidden();
@@ -85,7 +86,7 @@ export class AuthGuard implements CanActivate {
       const expired = (error as Error).name === 'TokenExpiredError';
       await this.audit.security('token_rejected', {
         method: request.method,
-        path: request.url,
+        path: redactUrl(request.url),
         detail: expired ? 'expired' : (error as Error).message,
       });
       throw expired ? AuthErrors.tokenExpired() : AuthErrors.tokenInvalid();
@@ -97,10 +98,19 @@ export class AuthGuard implements CanActivate {
       await this.audit.security('token_rejected', {
         userId: claims.sub,
         method: request.method,
-        path: request.url,
+        path: redactUrl(request.url),
         detail: 'deactivated or deleted user',
       });
       throw AuthErrors.accountInactive();
+    }
+    if ((claims.ver ?? 0) !== user.sessionEpoch) {
+      await this.audit.security('token_rejected', {
+        userId: user.id,
+        method: request.method,
+        path: redactUrl(request.url),
+        detail: 'signed in before the password changed',
+      });
+      throw AuthErrors.sessionEnded();
     }
     return toActor(user);
   }

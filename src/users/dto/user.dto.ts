@@ -50,8 +50,9 @@ class UserScopeFields {
   @IsOptional()
   @IsString()
   @MaxLength(20)
+  // A blank code means no organization, like null (it would otherwise reach the foreign key).
   @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toUpperCase() : value,
+    typeof value === 'string' ? value.trim().toUpperCase() || null : value,
   )
   organizationCode?: string | null;
 
