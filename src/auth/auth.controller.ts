@@ -1,10 +1,25 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentActor, Public, Roles } from '../common/auth/decorators';
 import type { Actor } from '../common/auth/roles';
 import { AuthService } from './auth.service';
-import { AcceptInvitationDto, DashboardSessionView, LoginDto, TokenView } from './dto/auth.dto';
+import {
+  AcceptInvitationDto,
+  ChangePasswordDto,
+  DashboardSessionView,
+  LoginDto,
+  PasswordResetRequestedView,
+  RequestPasswordResetDto,
+  ResetPasswordDto,
+  TokenView,
+} from './dto/auth.dto';
 import { DASHBOARD_COOKIE, DASHBOARD_PATH, DASHBOARD_TTL_SECONDS } from './tokens';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { Inject } from '@nestjs/common';
@@ -34,6 +49,29 @@ export class AuthController {
     return this.auth.acceptInvitation(dto, request.ip);
   }
 
+  @Post('password-reset')
+  @Public()
+  @HttpCode(202)
+  @ApiAcceptedResponse({
+    type: PasswordResetRequestedView,
+    description: 'The same answer whether or not the address has an account',
+  })
+  @ApiTooManyRequestsResponse({ description: 'Too many requests from this address or for this e-mail' })
+  requestPasswordReset(
+    @Body() dto: RequestPasswordResetDto,
+    @Req() request: FastifyRequest,
+  ): Promise<PasswordResetRequestedView> {
+    return this.auth.requestPasswordReset(dto, request.ip);
+  }
+
+  @Post('password-reset/confirm')
+  @Public()
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenView, description: 'Password changed; the user is signed in' })
+  resetPassword(@Body() dto: ResetPasswordDto, @Req() request: FastifyRequest): Promise<TokenView> {
+    return this.auth.resetPassword(dto, request.ip);
+  }
+
   @Post('dashboard-session')
   @Roles('admin', 'secretariat')
   @ApiBearerAuth()
@@ -55,5 +93,22 @@ export class AuthController {
       maxAge: DASHBOARD_TTL_SECONDS,
     });
     return { url: DASHBOARD_PATH, expiresAt: expiresAt.toISOString() };
+  }
+}
+
+@ApiTags('auth')
+@Controller('me')
+export class PasswordController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('password')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: TokenView,
+    description: 'Password changed; every other session ends, and this token replaces the one sent',
+  })
+  changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto): Promise<TokenView> {
+    return this.auth.changePassword(actor, dto);
   }
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AuthController } from './auth.controller';
+import { AuthController, PasswordController } from './auth.controller';
 import { AuthService } from './auth.service';
 
-@Module({ controllers: [AuthController], providers: [AuthService] })
+@Module({ controllers: [AuthController, PasswordController], providers: [AuthService] })
 export class AuthModule {}

@@ -8,6 +8,8 @@ export const DASHBOARD_TTL_SECONDS = 15 * 60;
 
 export interface AccessClaims {
   sub: string;
+  /** The user's session epoch when the token was signed (absent in tokens signed before it existed: 0). */
+  ver?: number;
   aud: string;
   iss: string;
   iat: number;

@@ -8,7 +8,7 @@ import {
   Revision,
   TeamMember,
 } from '../concept-notes/concept-note.entity';
-import { Delegation, Endorsement } from '../endorsements/endorsement.entity';
+import { Delegation, Endorsement, RequestedCountry } from '../endorsements/endorsement.entity';
 import { SecurityEvent } from '../audit/security-event.entity';
 import { IdempotencyRecord } from '../common/idempotency/idempotency-record.entity';
 import { AgendaItem, Meeting } from '../meetings/meeting.entity';
@@ -27,6 +27,7 @@ import {
   ThematicArea,
 } from '../reference-data/reference.entity';
 import { Invitation } from '../users/invitation.entity';
+import { PasswordReset } from '../auth/password-reset.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity, listed once for the app, the worker, the CLI and the tests. */
@@ -47,6 +48,7 @@ export const ENTITIES = [
   TeamMember,
   Delegation,
   Endorsement,
+  RequestedCountry,
   AuditEvent,
   SecurityEvent,
   IdempotencyRecord,
@@ -59,5 +61,6 @@ export const ENTITIES = [
   Organization,
   ThematicArea,
   Invitation,
+  PasswordReset,
   User,
 ];

@@ -75,7 +75,7 @@ describe('the web application shell', () => {
     });
     const page = await openPage(env);
     await signIn(page, user.email);
-    await page.waitForFunction("document.documentElement.dir === 'rtl'");
+    await page.locator('html[dir="rtl"]').waitFor({ state: 'attached' });
     expect(await page.evaluate<string>('document.documentElement.lang')).toBe('ar');
     expect(await page.evaluate<string>('getComputedStyle(document.body).direction')).toBe('rtl');
     const nav = page.getByRole('navigation', { name: 'التنقل الرئيسي' });
@@ -96,12 +96,54 @@ describe('the web application shell', () => {
     await signIn(page, user.email);
     await page.getByLabel('Language').selectOption('fr');
     await page.getByRole('navigation', { name: 'Navigation principale' }).waitFor();
-    await page.waitForFunction("document.documentElement.lang === 'fr'");
+    await page.locator('html[lang="fr"]').waitFor({ state: 'attached' });
     const [row] = await env.system.dataSource.query(`SELECT locale FROM users WHERE id = $1`, [user.id]);
     expect(row.locale).toBe('fr');
     await page.goto('/profile');
     await page.getByRole('heading', { name: 'Mon profil' }).waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     await page.context().close();
+  });
+
+  it('resets a forgotten password from the sign-in page through the e-mailed link, and signs in with it', async () => {
+    const user = await createUser(env.system, { roles: ['applicant'], organizationCode: 'IOM' });
+    const page = await openPage(env);
+    await page.goto('/sign-in');
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByRole('heading', { name: 'Forgot your password' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByLabel(/^E-mail( \*)?$/).fill(user.email);
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await page.getByRole('status').filter({ hasText: 'is on its way' }).waitFor();
+
+    await env.system.smtp.waitFor(() => env.system.smtp.to(user.email).length > 0);
+    const link = /http:\/\/mptf\.test(\/reset-password\?token=[A-Za-z0-9_-]+)/.exec(
+      env.system.smtp.to(user.email)[0].text,
+    );
+    expect(link).not.toBeNull();
+    await page.goto(link![1]);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    await page.getByLabel(/^New password( \*)?$/).fill('short');
+    await page.getByLabel(/^Repeat the password( \*)?$/).fill('short');
+    await page.getByRole('button', { name: 'Save the password and sign in' }).click();
+    // The server's refusal next to the field it names.
+    await page.getByText('must be between 12 and 256 characters').waitFor();
+    await page.getByLabel(/^New password( \*)?$/).fill('remembered at last, for good');
+    await page.getByLabel(/^Repeat the password( \*)?$/).fill('remembered at last, for good');
+    await page.getByRole('button', { name: 'Save the password and sign in' }).click();
+    await page.waitForURL(/\/concept-notes$/);
+    await page.context().close();
+
+    // The link is spent; the new password signs in.
+    const again = await openPage(env);
+    await again.goto(link![1]);
+    await again.getByLabel(/^New password( \*)?$/).fill('and yet another passphrase');
+    await again.getByLabel(/^Repeat the password( \*)?$/).fill('and yet another passphrase');
+    await again.getByRole('button', { name: 'Save the password and sign in' }).click();
+    await again.getByRole('link', { name: 'Ask for a new link' }).waitFor();
+    await signIn(again, user.email, 'remembered at last, for good');
+    expect(new URL(again.url()).pathname).toBe('/concept-notes');
+    await again.context().close();
   });
 });

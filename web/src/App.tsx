@@ -6,6 +6,8 @@ import { Page } from './components/Page';
 import { RequireRole } from './components/RequireRole';
 import { homeFor } from './nav';
 import { AcceptInvitation } from './pages/auth/AcceptInvitation';
+import { ForgotPassword } from './pages/auth/ForgotPassword';
+import { ResetPassword } from './pages/auth/ResetPassword';
 import { Profile } from './pages/auth/Profile';
 import { SignIn } from './pages/auth/SignIn';
 import { meetingsRoutes } from './pages/meetings/routes';
@@ -34,6 +36,8 @@ const routes: RouteObject[] = [
       { index: true, element: <Home /> },
       { path: 'sign-in', element: <SignIn /> },
       { path: 'accept-invitation', element: <AcceptInvitation /> },
+      { path: 'forgot-password', element: <ForgotPassword /> },
+      { path: 'reset-password', element: <ResetPassword /> },
       {
         path: 'profile',
         element: (

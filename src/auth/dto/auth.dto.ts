@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
 import { UserView } from '../../users/dto/user.dto';
@@ -18,8 +18,9 @@ export class LoginDto {
   password!: string;
 }
 
-export class AcceptInvitationDto {
-  @ApiProperty({ description: 'The token from the invitation link' })
+/** A one-time link's token and the password to set with it. */
+class PasswordFromLinkDto {
+  @ApiProperty({ description: 'The token from the link in the e-mail' })
   @IsString()
   @Length(20, 200)
   token!: string;
@@ -28,6 +29,32 @@ export class AcceptInvitationDto {
   @IsString()
   @Length(12, 256, { message: 'must be between 12 and 256 characters' })
   password!: string;
+}
+
+export class AcceptInvitationDto extends PasswordFromLinkDto {}
+
+/** The e-mail of the account, as at sign-in. */
+export class RequestPasswordResetDto extends PickType(LoginDto, ['email'] as const) {}
+
+export class PasswordResetRequestedView {
+  @ApiProperty({
+    example: 'If an active account uses this address, a link to choose a new password is on its way',
+  })
+  message!: string;
+}
+
+export class ResetPasswordDto extends PasswordFromLinkDto {}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: 12, maxLength: 256 })
+  @IsString()
+  @Length(12, 256, { message: 'must be between 12 and 256 characters' })
+  newPassword!: string;
 }
 
 export class TokenView {

@@ -4,11 +4,12 @@ import { api, unwrap, type Locale } from '../../api/client';
 import { useUser, useSession } from '../../auth/session';
 import { Field } from '../../components/Field';
 import { Notice } from '../../components/Notice';
-import { Page } from '../../components/Page';
+import { Page, Section } from '../../components/Page';
 import { ProblemBanner } from '../../components/Problem';
 import { TIME_ZONES } from '../../format';
 import { useAction } from '../../hooks';
 import { changeLanguage, LANGUAGE_NAMES, LANGUAGES } from '../../i18n';
+import { NewPasswordForm } from './NewPasswordForm';
 
 export function Profile() {
   const { t } = useTranslation(['auth', 'common']);
@@ -77,6 +78,49 @@ export function Profile() {
         </button>
         {saved ? <Notice>{t('profile.saved')}</Notice> : null}
       </form>
+      <ChangePassword />
     </Page>
+  );
+}
+
+/** A new password, giving the current one; the other sessions end and this one carries on. */
+function ChangePassword() {
+  const { t } = useTranslation('auth');
+  const session = useSession();
+  const [current, setCurrent] = useState('');
+  const [changed, setChanged] = useState(false);
+  const change = useAction(async (newPassword: string) => {
+    const answer = await unwrap(
+      api.POST('/api/v1/me/password', { body: { currentPassword: current, newPassword } }),
+    );
+    session.adopt(answer.accessToken, answer.expiresIn, answer.user);
+    setCurrent('');
+    setChanged(true);
+  });
+  return (
+    <Section title={t('password.title')} id="password">
+      <NewPasswordForm
+        intro={t('password.intro')}
+        submitLabel={t('password.submit')}
+        error={change.error}
+        busy={change.busy}
+        field="newPassword"
+        resetAfterSubmit
+        onSubmit={(password) => {
+          setChanged(false);
+          void change.run(password);
+        }}
+      >
+        <Field label={t('password.current')} error={change.error?.field('currentPassword')} required>
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
+        </Field>
+      </NewPasswordForm>
+      {changed ? <Notice>{t('password.changed')}</Notice> : null}
+    </Section>
   );
 }

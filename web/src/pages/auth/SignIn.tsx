@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { useSession } from '../../auth/session';
 import { Field } from '../../components/Field';
 import { Notice } from '../../components/Notice';
@@ -57,6 +57,9 @@ export function SignIn() {
         <button type="submit" className="primary" disabled={signIn.busy}>
           {t('signIn.submit')}
         </button>
+        <p>
+          <Link to="/forgot-password">{t('signIn.forgot')}</Link>
+        </p>
       </form>
     </Page>
   );
