@@ -117,6 +117,8 @@ export interface World {
     next: string;
     /** Scheduled, far ahead, for the cancellation rows. */
     cancel: string;
+    /** A written procedure, scheduled, with no packet: its agenda takes late exceptions. */
+    written: string;
   };
   ids: {
     mainTemplate: string;
@@ -191,18 +193,23 @@ async function populate(system: TestSystem, clock: TestClock): Promise<World> {
       body: { focalPointUserIds: [people.focalPoint.user.id] },
     }),
   );
-  const schedule = async (title: string, startsLocal: string) =>
+  const schedule = async (title: string, startsLocal: string, kind = 'in_person') =>
     (
       await post(
         '/api/v1/meetings',
         sec,
-        { title, kind: 'in_person', startsLocal, timeZone: 'UTC', envelopeUsd: 50000000 },
+        { title, kind, startsLocal, timeZone: 'UTC', envelopeUsd: 50000000 },
         201,
       )
     ).body as { id: string; cutoffAt: string };
   const closed = await schedule('Steering Committee, June 2027', '2027-06-01T10:00');
   const next = await schedule('Steering Committee, October 2027', '2027-10-05T10:00');
   const cancel = await schedule('Steering Committee, March 2028', '2028-03-07T10:00');
+  const written = await schedule(
+    'Written procedure, September 2028',
+    '2028-09-05T10:00',
+    'written_procedure',
+  );
 
   /** A draft of the team (lead, member); national (Serbia) unless said otherwise. */
   const draft = async (overrides: Record<string, unknown> = {}) => {
@@ -299,8 +306,9 @@ async function populate(system: TestSystem, clock: TestClock): Promise<World> {
   // The packet of the closed meeting, rendered here (no worker), and a signed link to it.
   const packet = (await post(`/api/v1/meetings/${closed.id}/packet`, sec, undefined, 202)).body.id as string;
   await system.app.get(PacketsService).render(packet);
+  // Signed on the application clock, as the system signs its links.
   const packetToken = new JwtService({ secret: TEST_JWT_SECRET }).sign(
-    { sub: packet },
+    { sub: packet, iat: Math.floor(clock.now().getTime() / 1000) },
     { audience: 'mptf-packet', issuer: TOKEN_ISSUER, algorithm: JWT_ALGORITHM, expiresIn: '30d' },
   );
 
@@ -381,7 +389,7 @@ async function populate(system: TestSystem, clock: TestClock): Promise<World> {
       late,
       revision,
     },
-    meetings: { closed: closed.id, next: next.id, cancel: cancel.id },
+    meetings: { closed: closed.id, next: next.id, cancel: cancel.id, written: written.id },
     ids: {
       mainTemplate: mainView.template.id as string,
       mainAgendaItem: item.id,

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -107,10 +110,13 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const database = await createTestDatabase();
   const smtp = options.smtp ?? (await new SmtpReceiver().start());
   const prefix = `test-${randomBytes(5).toString('hex')}`;
+  // Attachments and packets of this system only, removed with it.
+  const storageDir = join(tmpdir(), `mptf-storage-${prefix}`);
   const config = testConfig({
     DATABASE_URL: database.url,
     QUEUE_PREFIX: prefix,
     SMTP_URL: smtp.url,
+    STORAGE_DIR: storageDir,
     ...options.env,
   });
 
@@ -149,6 +155,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       if (!options.smtp) await smtp.stop();
       await database.drop();
       await deleteQueueKeys(prefix);
+      await rm(storageDir, { recursive: true, force: true });
     },
   };
   if (options.worker) await system.startWorker();

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       env: 'development',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/mptf',
       databasePoolSize: 10,
+      databasePoolTimeoutMs: 10_000,
       redisUrl: 'redis://127.0.0.1:6379',
       port: 3000,
       publicUrl: 'http://localhost:3000',
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
     expect(config.packetOffset.as('days')).toBe(14);
     expect(config.packetLinkTtl.as('days')).toBe(7);
     expect(config.invitationTtl.as('days')).toBe(7);
+    expect(config.passwordResetTtl.as('hours')).toBe(1);
   });
 
   it('treats an empty value as unset, so the default applies', () => {

@@ -41,6 +41,9 @@ class EnvSchema {
   @Max(500)
   DATABASE_POOL_SIZE = 10;
 
+  @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT10S' })
+  DATABASE_POOL_TIMEOUT = 'PT10S';
+
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -108,6 +111,9 @@ class EnvSchema {
   @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as P7D' })
   INVITATION_TTL = 'P7D';
 
+  @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT1H' })
+  PASSWORD_RESET_TTL = 'PT1H';
+
   @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT30S' })
   OUTBOX_SWEEP_INTERVAL = 'PT30S';
 
@@ -154,6 +160,8 @@ export interface AppConfig {
   databaseUrl: string;
   /** Connections each process keeps open to PostgreSQL at most. */
   databasePoolSize: number;
+  /** How long a request waits for a free connection before answering 503 DATABASE_BUSY. */
+  databasePoolTimeoutMs: number;
   redisUrl: string;
   port: number;
   publicUrl: string;
@@ -170,6 +178,8 @@ export interface AppConfig {
   /** The built web application, served at `/` when the folder exists. */
   webDir: string;
   invitationTtl: Duration;
+  /** How long a "forgot my password" link stays valid. */
+  passwordResetTtl: Duration;
   outboxSweepIntervalMs: number;
   reconcileIntervalMs: number;
   /** claimMs: how long a worker holds an e-mail it is sending before another may take it over. */
@@ -214,6 +224,8 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     ['PACKET_OFFSET', env.PACKET_OFFSET],
     ['PACKET_LINK_TTL', env.PACKET_LINK_TTL],
     ['INVITATION_TTL', env.INVITATION_TTL],
+    ['DATABASE_POOL_TIMEOUT', env.DATABASE_POOL_TIMEOUT],
+    ['PASSWORD_RESET_TTL', env.PASSWORD_RESET_TTL],
     ['OUTBOX_SWEEP_INTERVAL', env.OUTBOX_SWEEP_INTERVAL],
     ['MAIL_RETRY_DELAY', env.MAIL_RETRY_DELAY],
     ['OUTBOX_CLAIM_DURATION', env.OUTBOX_CLAIM_DURATION],
@@ -235,6 +247,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     env: env.NODE_ENV as AppConfig['env'],
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    databasePoolTimeoutMs: Duration.fromISO(env.DATABASE_POOL_TIMEOUT).as('milliseconds'),
     redisUrl: env.REDIS_URL,
     port: env.PORT,
     publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
@@ -253,6 +266,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     storageDir: resolve(env.STORAGE_DIR),
     webDir: resolve(env.WEB_DIR),
     invitationTtl: Duration.fromISO(env.INVITATION_TTL),
+    passwordResetTtl: Duration.fromISO(env.PASSWORD_RESET_TTL),
     outboxSweepIntervalMs: Duration.fromISO(env.OUTBOX_SWEEP_INTERVAL).as('milliseconds'),
     reconcileIntervalMs: Duration.fromISO(env.RECONCILE_INTERVAL).as('milliseconds'),
     mail: {

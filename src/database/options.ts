@@ -10,7 +10,8 @@ const MIGRATIONS = __filename.endsWith('.js')
   : join(__dirname, '..', '..', 'migrations', '*.ts');
 
 export function dataSourceOptions(
-  config: Pick<AppConfig, 'databaseUrl'> & Partial<Pick<AppConfig, 'databasePoolSize'>>,
+  config: Pick<AppConfig, 'databaseUrl'> &
+    Partial<Pick<AppConfig, 'databasePoolSize' | 'databasePoolTimeoutMs'>>,
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -23,6 +24,9 @@ export function dataSourceOptions(
     synchronize: false,
     migrationsRun: false,
     // A request that waits longer than connectionTimeoutMillis for a connection answers 503.
-    extra: { max: config.databasePoolSize ?? 10, connectionTimeoutMillis: 3000 },
+    extra: {
+      max: config.databasePoolSize ?? 10,
+      connectionTimeoutMillis: config.databasePoolTimeoutMs ?? 10_000,
+    },
   };
 }

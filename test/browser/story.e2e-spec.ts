@@ -352,11 +352,11 @@ describe('the story of a concept note, in a browser', () => {
         page = await openPage(env, 'en-GB', 'Asia/Amman');
         await signIn(page, people[who].email);
         await page.getByLabel('Language').selectOption('ar');
-        await page.waitForFunction("document.documentElement.dir === 'rtl'");
+        await page.locator('html[dir="rtl"]').waitFor({ state: 'attached' });
         pages.set(who, page);
       }
       await page.goto(url);
-      await page.waitForFunction("document.documentElement.dir === 'rtl'");
+      await page.locator('html[dir="rtl"]').waitFor({ state: 'attached' });
       await page.getByRole('heading', { level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
       expect(await page.evaluate<string>('getComputedStyle(document.body).direction')).toBe('rtl');

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDF_BYTES } from '../factories';
@@ -13,7 +13,7 @@ import {
   type SignedInRole,
   type World,
 } from '../authorization-world';
-import { http } from '../harness';
+import { createUser, http } from '../harness';
 
 /**
  * Who may call what (DESIGN §1 "Scope", §4): every operation of openapi.json, called by every kind
@@ -103,6 +103,16 @@ const inDays = (w: World, days: number) =>
 const ifMatch = (note: keyof World['notes']) => async (w: World) => ({
   'if-match': await noteVersion(w, w.notes[note]),
 });
+/** A reset link for a new user of its own, as the e-mail would carry it. */
+async function freshPasswordResetToken(w: World): Promise<string> {
+  const user = await createUser(w.system, { roles: ['applicant'], organizationCode: 'ILO' });
+  const token = randomBytes(32).toString('base64url');
+  await w.system.dataSource.query(
+    `INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, $3)`,
+    [user.id, createHash('sha256').update(token).digest('hex'), inDays(w, 1)],
+  );
+  return token;
+}
 let sequence = 0;
 const unique = () => `${Date.now().toString(36)}${(sequence += 1)}`;
 
@@ -122,11 +132,40 @@ const MATRIX: Record<string, Operation> = {
       },
     ],
   },
+  'POST /api/v1/auth/password-reset': {
+    public: true,
+    cases: [{ body: () => ({ email: `reset-${unique()}@test.mptf.org` }), expect: publicly(202) }],
+  },
+  'POST /api/v1/auth/password-reset/confirm': {
+    public: true,
+    cases: [
+      {
+        on: 'a fresh reset link',
+        body: async (w) => ({
+          token: await freshPasswordResetToken(w),
+          password: 'a passphrase long enough',
+        }),
+        expect: publicly(200),
+      },
+    ],
+  },
   'POST /api/v1/auth/dashboard-session': {
     cases: [{ expect: only({ admin: 200, secretariat: 200 }) }],
   },
   'GET /api/v1/me': { cases: [{ expect: everyone(200) }] },
   'PATCH /api/v1/me': { cases: [{ body: () => ({ timeZone: 'UTC' }), expect: everyone(200) }] },
+  'POST /api/v1/me/password': {
+    cases: [
+      {
+        on: 'a wrong current password (a right one would end the caller’s token for the later rows)',
+        body: () => ({
+          currentPassword: 'not the current password',
+          newPassword: 'a passphrase long enough',
+        }),
+        expect: everyone(400),
+      },
+    ],
+  },
   'POST /api/v1/me/calendar-token': { cases: [{ expect: everyone(200) }] },
   'GET /api/v1/calendar.ics': {
     public: true,
@@ -197,6 +236,24 @@ const MATRIX: Record<string, Operation> = {
   },
   'GET /api/v1/countries': { cases: [{ query: () => 'locale=fr', expect: everyone(200) }] },
   'GET /api/v1/criteria-sets': { cases: [{ expect: everyone(200) }] },
+  'POST /api/v1/criteria-sets': {
+    cases: [
+      {
+        on: 'the current set republished unchanged (a new version, the same criteria)',
+        body: async (w) => {
+          const [current] = must(
+            await http(w.system, 'GET', '/api/v1/criteria-sets', { token: w.people.secretariat.token }),
+          ).body as { screening: unknown; quality: { scale: unknown; criteria: unknown } }[];
+          return {
+            screeningCriteria: current.screening,
+            qualityScale: current.quality.scale,
+            qualityCriteria: current.quality.criteria,
+          };
+        },
+        expect: only({ secretariat: 201 }),
+      },
+    ],
+  },
   'GET /api/v1/fund-rules': { cases: [{ expect: everyone(200) }] },
   'PUT /api/v1/fund-rules': {
     cases: [{ on: 'the rules unchanged', body: (w) => w.fundRules, expect: only({ secretariat: 200 }) }],
@@ -503,8 +560,8 @@ const MATRIX: Record<string, Operation> = {
   'POST /api/v1/meetings/{id}/agenda': {
     cases: [
       {
-        on: 'a late exception',
-        params: (w) => ({ id: w.meetings.closed }),
+        on: 'a late exception (the closed meeting’s packet is issued, so its agenda is final)',
+        params: (w) => ({ id: w.meetings.written }),
         body: (w) => ({ conceptNoteId: w.notes.late, reason: 'Humanitarian urgency.' }),
         expect: only({ secretariat: 201 }),
       },

@@ -1461,41 +1461,111 @@ describe('fuzzing every operation of openapi.json', () => {
     TIMEOUT_MS * 2,
   );
 
+  /**
+   * Every operation with a JSON body, each valid body (every seed, alone and completed with every
+   * property the schema lists), each caller: `replacements` says what to put in place of each value,
+   * one at a time. A sweep, not a sample: what it tries, it tries everywhere.
+   */
+  async function sweepBodies(
+    label: string,
+    replacements: (value: unknown) => unknown[],
+    callers: (op: Operation) => Promise<string[]>,
+  ): Promise<string[]> {
+    const world = await pools();
+    const failures: string[] = [];
+    for (const op of OPERATIONS.filter((o) => o.body?.contentType === 'application/json')) {
+      const [full] = fc.sample(validValue(op.body!.schema, world, 0, true), { numRuns: 1, seed: 42 });
+      const seeded = world.seeds(op) as Record<string, unknown>[];
+      const bodies =
+        seeded.length > 0 ? seeded.flatMap((seed) => [seed, { ...(full as object), ...seed }]) : [full];
+      const path = Object.fromEntries(
+        op.parameters
+          .filter((p) => p.in === 'path')
+          .map((p) => [p.name, { text: world.pathValues(op, p.name)[0] ?? randomUUID() }]),
+      );
+      const ifMatch = op.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'if-match');
+      const headers: Record<string, string> = ifMatch ? { 'if-match': CURRENT_ETAG } : {};
+      for (const who of await callers(op)) {
+        for (const body of bodies) {
+          const found = slots({ root: copy(body) });
+          for (let at = 1; at < found.length; at++) {
+            for (const value of replacements(found[at].get())) {
+              const data = toJson(mutate(body, [{ kind: 'replace', at, value }]));
+              const payload = { label, contentType: 'application/json', data };
+              const request = new FuzzRequest(op, who, path, { pairs: [] }, headers, payload, undefined);
+              const problems = await violations(request);
+              if (problems.length > 0)
+                failures.push(
+                  `${operationName(op)} as ${who}, ${found[at].path}: ${String(value)} — ${problems[0]}`,
+                );
+            }
+          }
+        }
+      }
+    }
+    return failures;
+  }
+
   it(
     'answers null in place of any value of a valid body without a 5xx (a sweep, not a sample)',
     async () => {
+      expect(await sweepBodies('null in a valid body', () => [null], actorsFor)).toEqual([]);
+    },
+    TIMEOUT_MS * 2,
+  );
+
+  /** Numbers past what a numeric column or a JavaScript integer holds, written as JSON literals. */
+  const OUT_OF_RANGE = [
+    '@@raw:1e13@@',
+    '@@raw:-1e13@@',
+    '@@raw:1e21@@',
+    '@@raw:9007199254740993@@',
+    '@@raw:1e-7@@',
+  ];
+
+  it(
+    'answers an out-of-range number in place of any number of a valid body without a 5xx, naming the field it refuses (a sweep)',
+    async () => {
+      const failures = await sweepBodies(
+        'an out-of-range number in a valid body',
+        (value) => (typeof value === 'number' ? OUT_OF_RANGE : []),
+        // The first caller allowed to call the route: the one whose request reaches validation and beyond.
+        async (op) => (await actorsFor(op)).slice(0, 1),
+      );
+      expect(failures).toEqual([]);
+    },
+    TIMEOUT_MS * 2,
+  );
+
+  it(
+    'answers an out-of-range value of any numeric query parameter without a 5xx, naming the parameter it refuses (a sweep)',
+    async () => {
       const world = await pools();
       const failures: string[] = [];
-      for (const op of OPERATIONS.filter((o) => o.body?.contentType === 'application/json')) {
-        // Each seed, and each seed completed with every other property the schema lists.
-        const [full] = fc.sample(validValue(op.body!.schema, world, 0, true), { numRuns: 1, seed: 42 });
-        const seeded = world.seeds(op) as Record<string, unknown>[];
-        const bodies =
-          seeded.length > 0 ? seeded.flatMap((seed) => [seed, { ...(full as object), ...seed }]) : [full];
+      for (const op of OPERATIONS) {
+        const numeric = op.parameters.filter(
+          (p) => p.in === 'query' && (p.schema?.type === 'integer' || p.schema?.type === 'number'),
+        );
+        if (numeric.length === 0) continue;
         const path = Object.fromEntries(
           op.parameters
             .filter((p) => p.in === 'path')
             .map((p) => [p.name, { text: world.pathValues(op, p.name)[0] ?? randomUUID() }]),
         );
-        const ifMatch = op.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'if-match');
-        const headers: Record<string, string> = ifMatch ? { 'if-match': CURRENT_ETAG } : {};
-        for (const who of await actorsFor(op)) {
-          for (const body of bodies) {
-            const fields = slots({ root: copy(body) }).map((slot) => slot.path);
-            for (let at = 1; at < fields.length; at++) {
-              const data = toJson(mutate(body, [{ kind: 'replace', at, value: null }]));
-              const payload = { label: 'null in a valid body', contentType: 'application/json', data };
-              const request = new FuzzRequest(op, who, path, { pairs: [] }, headers, payload, undefined);
-              const problems = await violations(request);
-              if (problems.length > 0)
-                failures.push(`${operationName(op)} as ${who}, ${fields[at]}: null — ${problems[0]}`);
-            }
+        const [who] = await actorsFor(op);
+        for (const parameter of numeric) {
+          for (const value of ['99999999999999999999999', '1e21', '-1e21', '9007199254740993', '0.5', '-0']) {
+            const query = { pairs: [[parameter.name, value] as QueryPair] };
+            const request = new FuzzRequest(op, who, path, query, {}, undefined, undefined);
+            const problems = await violations(request);
+            if (problems.length > 0)
+              failures.push(`${operationName(op)} as ${who}, ?${parameter.name}=${value} — ${problems[0]}`);
           }
         }
       }
       expect(failures).toEqual([]);
     },
-    TIMEOUT_MS * 2,
+    TIMEOUT_MS,
   );
 
   it('refuses pollution keys at any depth without storing them or polluting a prototype', async () => {

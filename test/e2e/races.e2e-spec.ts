@@ -516,7 +516,7 @@ describe('fifty concurrent requests on one note', () => {
       after.referenceCode,
     ]);
     await mailedOnce(id, 'concept_note_submitted', [who.lead, who.member]);
-    await mailedOnce(id, 'regional_note_submitted', who.rcs);
+    await mailedOnce(id, 'regional_note_submitted', [who.office, ...who.rcs]);
     await invariants();
   });
 

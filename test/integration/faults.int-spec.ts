@@ -381,7 +381,7 @@ describe('the database connection dropped in the middle of a request', () => {
 describe('every database connection busy', () => {
   let system: TestSystem;
   beforeAll(async () => {
-    system = await startTestSystem({ env: { DATABASE_POOL_SIZE: '2' } });
+    system = await startTestSystem({ env: { DATABASE_POOL_SIZE: '2', DATABASE_POOL_TIMEOUT: 'PT1S' } });
   });
   afterAll(() => system?.close());
 

@@ -12,6 +12,7 @@ import { DateTime } from '../../components/Time';
 import { LANGUAGE_NAMES, type Language } from '../../i18n';
 import { useResource } from '../../hooks';
 import { toneOf } from './shared';
+import { EMAIL_TEMPLATES } from './email-templates';
 
 type Notification = Schemas['NotificationView'];
 type Status = Notification['status'];
@@ -19,31 +20,6 @@ const STATUSES: Status[] = ['pending', 'sending', 'sent', 'failed'];
 const LIMIT = 50;
 
 /** The e-mail templates the system sends (templates/email/<locale>/), offered as suggestions. */
-const TEMPLATES = [
-  'agenda_closed',
-  'agenda_confirmation',
-  'clarification_answered',
-  'clarification_requested',
-  'concept_note_submitted',
-  'concept_note_withdrawn',
-  'cutoff_reminder',
-  'decision_corrected',
-  'decision_released',
-  'endorsement_backlog',
-  'endorsement_reminder',
-  'endorsement_requested',
-  'endorsement_returned',
-  'invitation',
-  'missed_cutoff',
-  'note_retargeted',
-  'packet_issued',
-  'regional_note_submitted',
-  'review_assigned',
-  'review_conflict_declared',
-  'review_due_soon',
-  'review_overdue',
-  'screening_outcome',
-];
 
 interface Filters {
   status: Status | '';
@@ -122,7 +98,7 @@ export function Emails() {
           </Field>
         </div>
         <datalist id="sec-email-templates">
-          {TEMPLATES.map((name) => (
+          {EMAIL_TEMPLATES.map((name) => (
             <option key={name} value={name} />
           ))}
         </datalist>
