@@ -12,8 +12,6 @@ import {
   reminders,
   resubmissionPlacement,
   type ResubmissionPlacement,
-  targetMeeting,
-  type TargetCandidate,
 } from './meeting.rules';
 
 const DST_ZONES = ['Europe/Zurich', 'America/New_York', 'Africa/Cairo', 'Asia/Beirut', 'Australia/Sydney'];
@@ -186,40 +184,6 @@ describe('reminders', () => {
       ['P7D', '2027-03-21T08:00:00.000Z', 7],
       ['P1D', '2027-03-27T08:00:00.000Z', 1],
     ]);
-  });
-});
-
-describe('targeting', () => {
-  const meeting = (
-    id: string,
-    startsAt: string,
-    cutoffAt: string,
-    status: TargetCandidate['status'] = 'scheduled',
-  ): TargetCandidate => ({
-    id,
-    startsAt: new Date(startsAt),
-    cutoffAt: new Date(cutoffAt),
-    status,
-  });
-  const march = meeting('march', '2027-03-10T09:00:00.000Z', '2027-01-27T09:00:00.000Z');
-  const june = meeting('june', '2027-06-10T08:00:00.000Z', '2027-04-29T08:00:00.000Z');
-
-  it('a note submitted at the cut-off targets that meeting; one millisecond later, the next', () => {
-    expect(targetMeeting(new Date('2027-01-27T09:00:00.000Z'), [june, march])).toBe('march');
-    expect(targetMeeting(new Date('2027-01-27T09:00:00.001Z'), [june, march])).toBe('june');
-  });
-
-  it('skips cancelled meetings and those whose agenda closed', () => {
-    expect(
-      targetMeeting(new Date('2027-01-01T00:00:00.000Z'), [{ ...march, status: 'cancelled' }, june]),
-    ).toBe('june');
-    expect(
-      targetMeeting(new Date('2027-01-01T00:00:00.000Z'), [{ ...march, status: 'agenda_closed' }, june]),
-    ).toBe('june');
-  });
-
-  it('after every cut-off the note waits unscheduled', () => {
-    expect(targetMeeting(new Date('2027-05-01T00:00:00.000Z'), [march, june])).toBeNull();
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * Pure rules of Steering Committee meetings: local times in a meeting's zone, the submission
- * cut-off, reminder instants, and which meeting a submitted note targets. Luxon does the calendar
- * and time-zone work; nothing here does offset arithmetic by hand.
+ * cut-off, reminder instants, and who may change an agenda when. Which meeting a submitted note
+ * targets is decided in PostgreSQL (MeetingTargeting), in the transaction that changes the note or
+ * the meeting. Luxon does the calendar and time-zone work; nothing here does offset arithmetic by
+ * hand.
  *
  * Local times that do not exist or occur twice (daylight-saving changes) follow one rule, the
  * "compatible" rule of the TC39 Temporal proposal:
@@ -11,6 +13,7 @@
  *    still on daylight time).
  */
 import { DateTime, Duration, IANAZone } from 'luxon';
+import type { MeetingStatus } from './meeting.entity';
 
 export const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/;
 
@@ -91,27 +94,6 @@ export function reminders(cutoffAt: Date, offsets: Duration[]): Reminder[] {
     }))
     .sort((a, b) => a.at.getTime() - b.at.getTime());
 }
-
-export interface TargetCandidate {
-  id: string;
-  startsAt: Date;
-  cutoffAt: Date;
-  status: 'scheduled' | 'agenda_closed' | 'held' | 'cancelled';
-}
-
-/**
- * The meeting a note submitted at `submittedAt` targets: the earliest (by start) meeting still
- * taking notes whose cut-off the submission meets (at or before the cut-off, to the millisecond);
- * none when it is later than every cut-off.
- */
-export function targetMeeting(submittedAt: Date, meetings: TargetCandidate[]): string | null {
-  const eligible = meetings
-    .filter((m) => m.status === 'scheduled' && submittedAt.getTime() <= m.cutoffAt.getTime())
-    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id));
-  return eligible[0]?.id ?? null;
-}
-
-type MeetingStatus = TargetCandidate['status'];
 
 /** What the secretariat changes on an agenda (DESIGN §3 "After the agenda closes"). */
 export type AgendaChange = 'late_exception' | 'arrange' | 'assessment';

@@ -13,8 +13,11 @@ export const AWAITING_MEETING = ['submitted', 'in_review', 'ready_for_committee'
 
 /**
  * Which meeting a submitted note is considered at (DESIGN §3): the earliest non-cancelled meeting
- * whose cut-off its submission meets. Kept in PostgreSQL, in the transaction that changes a note
- * or a meeting.
+ * whose cut-off its submission meets. A submission meets a cut-off when it is at or before it, to
+ * the millisecond (`cutoff_at >= submitted_at`, in both queries below); a note later than every
+ * cut-off waits untargeted. Kept in PostgreSQL, in the transaction that changes a note or a meeting;
+ * test/e2e/meetings.e2e-spec.ts checks both sides of the instant at submission, when a meeting is
+ * created and when one is rescheduled.
  */
 @Injectable()
 export class MeetingTargeting {

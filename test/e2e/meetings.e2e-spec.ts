@@ -850,6 +850,44 @@ describe('meetings, the cut-off and the agenda', () => {
     });
   });
 
+  it('gives a meeting created later the waiting notes submitted exactly at its cut-off, not those a millisecond after', async () => {
+    // After every cut-off so far: both notes wait untargeted.
+    const atCutoff = await submitAt('2041-04-20T10:00:00.000Z');
+    const late = await submitAt('2041-04-20T10:00:00.001Z');
+    expect([await targetOf(atCutoff), await targetOf(late)]).toEqual([null, null]);
+
+    clock.set('2041-04-22T08:00:00.000Z');
+    const june = await schedule('Steering Committee, June 2041', '2041-06-01T10:00');
+    expect(june.cutoffAt).toBe('2041-04-20T10:00:00.000Z');
+    expect(await targetOf(atCutoff)).toBe(june.id);
+    expect(await targetOf(late)).toBeNull();
+    expect((await outbox('note_retargeted', atCutoff)).map((r) => r.recipient_email)).toEqual(emails(lead));
+    expect(await outbox('note_retargeted', late)).toEqual([]);
+  });
+
+  it('gives a rescheduled meeting the waiting notes submitted exactly at its new cut-off, not those a millisecond after', async () => {
+    clock.set('2042-01-01T08:00:00.000Z');
+    const may = await schedule('Steering Committee, May 2042', '2042-05-01T10:00');
+    expect(may.cutoffAt).toBe('2042-03-20T10:00:00.000Z');
+    // After May's cut-off (no closing runs here, so May is still scheduled): both notes wait untargeted.
+    const atCutoff = await submitAt('2042-03-27T10:00:00.000Z');
+    const late = await submitAt('2042-03-27T10:00:00.001Z');
+    expect([await targetOf(atCutoff), await targetOf(late)]).toEqual([null, null]);
+
+    clock.set('2042-03-27T12:00:00.000Z');
+    const moved = must(
+      await http(system, 'PATCH', meetingPath(may.id), {
+        token: secretariat.token,
+        body: { startsLocal: '2042-05-08T10:00' },
+      }),
+    ).body as Meeting;
+    expect(moved).toMatchObject({ status: 'scheduled', cutoffAt: '2042-03-27T10:00:00.000Z' });
+    expect(await targetOf(atCutoff)).toBe(may.id);
+    expect(await targetOf(late)).toBeNull();
+    expect((await outbox('note_retargeted', atCutoff)).map((r) => r.recipient_email)).toEqual(emails(lead));
+    expect(await outbox('note_retargeted', late)).toEqual([]);
+  });
+
   it('serves each meeting and its cut-off in the calendar feed to the current token only', async () => {
     const anonymous = await http(system, 'GET', '/api/v1/calendar.ics');
     expect(anonymous.status).toBe(401);
