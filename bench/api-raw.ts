@@ -6,12 +6,15 @@
  * HS256 bearer-token check, and hand-written JSON. No Nest, no TypeORM, no validation pipe, no
  * pino, no security headers, no metrics, no BullMQ: what those cost is what the ratio measures.
  *
- * Only what the benchmark exercises is implemented: the secretariat's list and read, and an RC's
- * endorsement of the last country of a national note (which submits it).
+ * Only what the benchmark exercises is implemented: the secretariat's list, a note's page (with
+ * the access rules of ConceptNoteAccess for any reader), and an RC's or acting RC's endorsement
+ * (the one that covers the last country submits the note). The bearer token is checked as AuthGuard
+ * checks it: HS256, audience, issuer, an expiry, an active user and the session epoch (`ver`).
+ * Refusals answer the same status but write no security log (none is measured).
  */
 import { createSecretKey, randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { verify } from 'jsonwebtoken';
+import { verify, type JwtPayload } from 'jsonwebtoken';
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 
 const USER = [
@@ -27,6 +30,7 @@ const USER = [
   'active',
   'deactivated_at',
   'last_sign_in_at',
+  'session_epoch',
   'created_at',
   'updated_at',
   'version',
@@ -73,14 +77,18 @@ const NOTE = [
   'revision_requested_at',
   'revision_due_at',
   'revision_responses',
+  'removed_from_agenda_at',
   'removed_from_pipeline_at',
   'removal_reason',
   'withdrawn_at',
   'withdrawal_reason',
   'created_at',
   'updated_at',
+  'last_activity_at',
   'version',
 ];
+/** Columns of NOTE stored as jsonb (sent as JSON text). */
+const JSONB = new Set(['revision_points', 'revision_responses']);
 /** The columns the list selects. */
 const SUMMARY = [
   'id',
@@ -121,6 +129,11 @@ const columns = (alias: string, names: string[]) =>
 const params = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
 
+/** A delegation in force at the instant `now` (DELEGATION_IN_FORCE of ConceptNoteAccess). */
+const inForce = (now: string) =>
+  `d.revoked_at IS NULL AND rc.active AND 'resident_coordinator' = ANY(rc.roles)
+   AND (${now}::timestamptz AT TIME ZONE rc.time_zone)::date BETWEEN d.starts_on AND d.ends_on`;
+
 const SQL = {
   userById: `SELECT ${columns('User', USER)} FROM "users" "User" WHERE (("User"."id" = $1)) LIMIT 1`,
   usersIn: (n: number) =>
@@ -136,30 +149,51 @@ const SQL = {
   noteFindOne: `SELECT ${columns('ConceptNote', NOTE)} FROM "concept_notes" "ConceptNote" WHERE (("ConceptNote"."id" = $1)) LIMIT 1`,
   member: 'SELECT 1 FROM concept_note_members WHERE note_id = $1 AND user_id = $2',
   focal: 'SELECT 1 FROM organization_focal_points WHERE organization_code = $1 AND user_id = $2',
+  assigned: `SELECT 1 FROM review_assignments WHERE note_id = $1 AND reviewer_id = $2 AND status IN ('assigned', 'submitted')`,
+  onAgenda: 'SELECT 1 FROM agenda_items WHERE note_id = $1 LIMIT 1',
   delegations: `SELECT rc.id AS rc_id, rc.country_codes
          FROM delegations d
          JOIN users rc ON rc.id = d.resident_coordinator_id
-        WHERE d.delegate_id = $1 AND d.revoked_at IS NULL AND rc.active
-          AND ($2::timestamptz AT TIME ZONE rc.time_zone)::date BETWEEN d.starts_on AND d.ends_on`,
+        WHERE d.delegate_id = $1 AND ${inForce('$2')}`,
+  requested:
+    'SELECT country_code FROM endorsement_request_countries WHERE note_id = $1 AND country_code = ANY($2)',
   shares: `SELECT ${columns('ParticipatingOrganization', SHARE)} FROM "concept_note_organizations" "ParticipatingOrganization" WHERE (("ParticipatingOrganization"."note_id" = $1)) ORDER BY "ParticipatingOrganization"."position" ASC`,
   members: `SELECT ${columns('TeamMember', MEMBER)} FROM "concept_note_members" "TeamMember" WHERE (("TeamMember"."note_id" = $1))`,
   revision: `SELECT ${columns('Revision', REVISION)} FROM "concept_note_revisions" "Revision" WHERE (("Revision"."note_id" = $1) AND ("Revision"."number" = $2)) LIMIT 1`,
   endorsements: `SELECT ${columns('Endorsement', ENDORSEMENT)} FROM "endorsements" "Endorsement" WHERE (("Endorsement"."revision_id" = $1)) ORDER BY "Endorsement"."created_at" DESC`,
   endorsed: `SELECT ${columns('Endorsement', ENDORSEMENT)} FROM "endorsements" "Endorsement" WHERE (("Endorsement"."revision_id" = $1) AND ("Endorsement"."decision" = $2))`,
-  insertEndorsement: `INSERT INTO "endorsements"("id", "note_id", "revision_id", "country_code", "decision", "kind", "endorser_id", "on_behalf_of_id", "comment", "letter_attachment_id", "reason", "created_at", "withdrawn_at") VALUES (DEFAULT, $1, $2, $3, $4, $5, $6, $7, $8, DEFAULT, DEFAULT, DEFAULT, DEFAULT) RETURNING "id", "created_at"`,
+  /** Rows of 9 values: note, revision, country, decision, kind, endorser, on behalf of, comment, created_at. */
+  insertEndorsements: (n: number) =>
+    `INSERT INTO "endorsements"("id", "note_id", "revision_id", "country_code", "decision", "kind", "endorser_id", "on_behalf_of_id", "comment", "letter_attachment_id", "reason", "created_at", "withdrawn_at") VALUES ${Array.from(
+      { length: n },
+      (_, i) => `(DEFAULT, ${params(i * 9 + 1, 8)}, DEFAULT, DEFAULT, $${i * 9 + 9}, DEFAULT)`,
+    ).join(', ')} RETURNING "id", "created_at"`,
   insertAudit: `INSERT INTO "audit_events"("id", "occurred_at", "actor_id", "action", "entity_type", "entity_id", "before", "after", "request_id") VALUES (DEFAULT, DEFAULT, $1, $2, $3, $4, $5, $6, $7) RETURNING "id", "occurred_at"`,
   referenceCounter: `INSERT INTO reference_counters (year, last) VALUES ($1, 1)
        ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1
        RETURNING last`,
-  submitNote: `UPDATE "concept_notes" SET "reference_code" = $1, "status" = $2, "submitted_at" = $3, "version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE "id" IN ($4) RETURNING "updated_at", "version"`,
+  /** TypeORM's save of a note: the changed columns, in the entity's order, then the id. */
+  updateNote: (changed: string[]) =>
+    `UPDATE "concept_notes" SET ${changed.map((c, i) => `"${c}" = $${i + 1}`).join(', ')}, "version" = "version" + 1, "updated_at" = CURRENT_TIMESTAMP WHERE "id" IN ($${changed.length + 1}) RETURNING "updated_at", "version"`,
   targetMeeting: `SELECT id, status FROM meetings
         WHERE status IN ('scheduled', 'agenda_closed') AND cutoff_at >= $1
         ORDER BY starts_at, id
         LIMIT 1
         FOR SHARE`,
-  setTarget: 'UPDATE concept_notes SET target_meeting_id = $2 WHERE id = $1',
+  setTarget: 'UPDATE concept_notes SET target_meeting_id = $2, removed_from_agenda_at = NULL WHERE id = $1',
+  lateAgendaItem: `INSERT INTO agenda_items (meeting_id, note_id, revision_id, position, group_label)
+         SELECT $1, n.id, r.id, COALESCE((SELECT max(position) FROM agenda_items WHERE meeting_id = $1), 0) + 1, n.primary_thematic_area_code
+           FROM concept_notes n JOIN concept_note_revisions r ON r.note_id = n.id AND r.number = n.current_revision
+          WHERE n.id = $2
+         ON CONFLICT (meeting_id, note_id) DO NOTHING`,
   team: `SELECT ${columns('u', USER)} FROM "users" "u" INNER JOIN "concept_note_members" "m" ON "m"."user_id" = "u"."id" AND "m"."note_id" = $1 WHERE "u"."active"`,
   officials: `SELECT ${columns('u', USER)} FROM "users" "u" WHERE "u"."active" AND "u"."country_codes" && $1 AND "u"."roles" && $2`,
+  acting: `SELECT d.delegate_id, rc.country_codes
+         FROM delegations d
+         JOIN users rc ON rc.id = d.resident_coordinator_id
+         JOIN users delegate ON delegate.id = d.delegate_id
+        WHERE rc.country_codes && $1 AND ${inForce('$2')}
+          AND delegate.active AND delegate.roles && ARRAY['resident_coordinator', 'rc_office']::text[]`,
   notifications: (n: number) =>
     `INSERT INTO "notifications"("id", "recipient_email", "recipient_user_id", "template", "locale", "payload", "message_id", "dedupe_key", "subject_type", "subject_id", "status", "attempts", "last_error", "next_attempt_at", "locked_until", "request_id", "created_at", "sent_at") VALUES ${Array.from(
       { length: n },
@@ -182,12 +216,20 @@ function unalias(row: Row, alias: string): Row {
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 const cents = (value: string) => Math.round(Number(value) * 100);
 const usd = (value: string | null) => (value === null ? null : Number(value));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
 
 interface Actor {
   id: string;
   name: string;
   roles: string[];
   countryCodes: string[];
+}
+
+/** A country the actor may endorse for: their own as RC, or an RC's they act for (onBehalfOf). */
+interface Authority {
+  countryCode: string;
+  onBehalfOf: string | null;
 }
 
 class HttpError extends Error {
@@ -197,6 +239,26 @@ class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The two transitions of this route (TRANSITIONS in concept-note.state): 403 for the role, then 409. */
+function allow(status: string, action: 'endorse' | 'complete_endorsement', kinds: Set<string>): void {
+  if (!kinds.has('resident_coordinator') && !kinds.has('secretariat'))
+    throw new HttpError(403, `Your role on this note does not allow: ${action.replace(/_/g, ' ')}`);
+  if (status !== 'awaiting_endorsement')
+    throw new HttpError(
+      409,
+      `A note in status ${status} cannot be the object of: ${action.replace(/_/g, ' ')}`,
+    );
+}
+
+/** Has a column of a note changed, as TypeORM's save compares them (jsonb by its JSON). */
+function differs(before: unknown, after: unknown): boolean {
+  if (before instanceof Date || after instanceof Date)
+    return (before as Date | null)?.getTime() !== (after as Date | null)?.getTime();
+  if (typeof before === 'object' || typeof after === 'object')
+    return JSON.stringify(before) !== JSON.stringify(after);
+  return before !== after;
 }
 
 type Query = (text: string, values?: unknown[]) => Promise<Row[]>;
@@ -225,23 +287,90 @@ export async function startRawServer(options: {
     };
   const query = via(pool);
 
+  /** As AuthGuard.verify: a valid token with an expiry, an active user, the user's session epoch. */
   async function authenticate(request: FastifyRequest): Promise<Actor> {
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw new HttpError(401, 'unauthenticated');
-    let sub: string;
+    if (!match) throw new HttpError(401, 'Sign in first');
+    let claims: JwtPayload & { ver?: number };
     try {
-      sub = (
-        verify(match[1], key, { algorithms: ['HS256'], audience: 'mptf-api', issuer: 'mptf' }) as {
-          sub: string;
-        }
-      ).sub;
+      const payload = verify(match[1], key, { algorithms: ['HS256'], audience: 'mptf-api', issuer: 'mptf' });
+      // jsonwebtoken accepts a token without `exp` as never expiring; ours refuses it.
+      if (typeof payload === 'string' || typeof payload.exp !== 'number')
+        throw new Error('jwt has no expiry (exp)');
+      claims = payload;
     } catch {
       throw new HttpError(401, 'token');
     }
-    const [row] = await query(SQL.userById, [sub]);
+    const [row] = UUID.test(String(claims.sub)) ? await query(SQL.userById, [claims.sub]) : [];
     const user = row && unalias(row, 'User');
     if (!user || !user.active) throw new HttpError(401, 'inactive');
+    if ((claims.ver ?? 0) !== user.session_epoch) throw new HttpError(401, 'session ended');
     return { id: user.id, name: user.name, roles: user.roles, countryCodes: user.country_codes };
+  }
+
+  /** The countries an actor may endorse for (ConceptNoteAccess.countryAuthority). */
+  async function countryAuthority(q: Query, actor: Actor): Promise<Authority[]> {
+    const own: Authority[] = actor.roles.includes('resident_coordinator')
+      ? actor.countryCodes.map((countryCode) => ({ countryCode, onBehalfOf: null }))
+      : [];
+    if (!actor.roles.includes('resident_coordinator') && !actor.roles.includes('rc_office')) return own;
+    const delegated = await q(SQL.delegations, [actor.id, new Date()]);
+    const acting = delegated.flatMap((d) =>
+      (d.country_codes as string[]).map((countryCode) => ({ countryCode, onBehalfOf: d.rc_id as string })),
+    );
+    return [...own, ...acting.filter((a) => !own.some((o) => o.countryCode === a.countryCode))];
+  }
+
+  /** How the actor stands to the note (ConceptNoteAccess.of); no kinds means they cannot see it. */
+  async function access(q: Query, actor: Actor, note: Row) {
+    const kinds = new Set<string>();
+    if (actor.roles.includes('secretariat')) kinds.add('secretariat');
+    if ((await q(SQL.member, [note.id, actor.id])).length > 0) kinds.add('team_member');
+    if (note.lead_user_id === actor.id) kinds.add('lead');
+    const countries = note.country_codes as string[];
+    // An official sees the note through a listed country of theirs that an endorsement request covered.
+    const listed = (await countryAuthority(q, actor)).filter((a) => countries.includes(a.countryCode));
+    const office = actor.roles.includes('rc_office')
+      ? countries.filter((c) => actor.countryCodes.includes(c))
+      : [];
+    const asked = [...new Set([...listed.map((a) => a.countryCode), ...office])];
+    const requested = asked.length
+      ? (await q(SQL.requested, [note.id, asked])).map((r) => r.country_code as string)
+      : [];
+    const authority = listed.filter((a) => requested.includes(a.countryCode));
+    if (authority.length > 0) kinds.add('resident_coordinator');
+    if (office.some((c) => requested.includes(c))) kinds.add('rc_office');
+    if ((note.scope === 'regional' || note.scope === 'global') && note.convening_organization_code) {
+      if ((await q(SQL.focal, [note.convening_organization_code, actor.id])).length > 0)
+        kinds.add('focal_point');
+    }
+    if (actor.roles.includes('reviewer') && (await q(SQL.assigned, [note.id, actor.id])).length > 0)
+      kinds.add('reviewer');
+    if (actor.roles.includes('steering_committee') && (await q(SQL.onAgenda, [note.id])).length > 0)
+      kinds.add('committee');
+    return { kinds, authority };
+  }
+
+  /** Resident Coordinators and RC office of these countries, and whoever acts for one of those RCs today. */
+  async function countryOfficials(q: Query, countryCodes: string[]): Promise<Row[]> {
+    if (countryCodes.length === 0) return [];
+    const officials = new Map(
+      (await q(SQL.officials, [countryCodes, ['resident_coordinator', 'rc_office']]))
+        .map((r) => unalias(r, 'u'))
+        .map((u) => [u.id as string, u]),
+    );
+    const acting = await q(SQL.acting, [countryCodes, new Date()]);
+    const delegates = acting.length
+      ? await people(
+          q,
+          acting.map((a) => a.delegate_id as string),
+        )
+      : new Map<string, Row>();
+    for (const row of acting) {
+      const user = delegates.get(row.delegate_id);
+      if (user) officials.set(user.id, user);
+    }
+    return [...officials.values()];
   }
 
   async function people(q: Query, ids: string[]): Promise<Map<string, Row>> {
@@ -353,7 +482,15 @@ export async function startRawServer(options: {
     };
   }
 
-  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const app: FastifyInstance = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    // As ours: the caller's X-Request-Id when it looks like one, else a UUID (kept in the audit trail).
+    genReqId: (request) => {
+      const header = request.headers['x-request-id'];
+      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    },
+  });
   app.setErrorHandler((error: Error, _request: FastifyRequest, reply: FastifyReply) => {
     const status = error instanceof HttpError ? error.status : 500;
     void reply.status(status).send({ status, detail: error.message });
@@ -419,15 +556,12 @@ export async function startRawServer(options: {
   app.get('/api/v1/concept-notes/:id', async (request, reply) => {
     const actor = await authenticate(request);
     const { id } = request.params as { id: string };
+    if (!UUID.test(id)) throw new HttpError(400, 'Invalid input: id');
     const [row] = await query(SQL.note, [id]);
-    if (!row) throw new HttpError(404, 'not found');
+    if (!row) throw new HttpError(404, 'Concept note was not found');
     const note = unalias(row, 'n');
-    const member = await query(SQL.member, [note.id, actor.id]);
-    const secretariat = actor.roles.includes('secretariat');
-    if ((note.scope === 'regional' || note.scope === 'global') && note.convening_organization_code) {
-      await query(SQL.focal, [note.convening_organization_code, actor.id]);
-    }
-    if (!secretariat && member.length === 0) throw new HttpError(404, 'not found');
+    if ((await access(query, actor, note)).kinds.size === 0)
+      throw new HttpError(404, 'Concept note was not found');
     const body = await view(query, note);
     void reply.header('etag', `"${body.version}"`);
     return body;
@@ -436,115 +570,76 @@ export async function startRawServer(options: {
   app.post('/api/v1/concept-notes/:id/endorsements', async (request) => {
     const actor = await authenticate(request);
     const { id } = request.params as { id: string };
-    if ((request.body as { decision?: string } | undefined)?.decision !== 'endorse')
-      throw new HttpError(400, 'the baseline endorses only');
+    if (!UUID.test(id)) throw new HttpError(400, 'Invalid input: id');
+    const body = request.body as { decision?: unknown; comment?: unknown } | undefined;
+    if (body?.decision !== 'endorse') throw new HttpError(400, 'the baseline endorses only');
+    if (body.comment !== undefined && (typeof body.comment !== 'string' || body.comment.length > 5000))
+      throw new HttpError(400, 'Invalid input: comment');
+    const comment = typeof body.comment === 'string' ? body.comment.trim() : null;
+    const requestId = String(request.id);
     const client = await pool.connect();
     const tx = via(client);
     let noteId: string;
     try {
       await tx('START TRANSACTION');
       const [row] = await tx(SQL.noteForUpdate, [id]);
-      if (!row) throw new HttpError(404, 'not found');
+      if (!row) throw new HttpError(404, 'Concept note was not found');
       const note = unalias(row, 'n');
-      await tx(SQL.member, [note.id, actor.id]);
-      const now = new Date();
-      const delegated = await tx(SQL.delegations, [actor.id, now]);
-      const authority = [
-        ...actor.countryCodes,
-        ...delegated.flatMap((d) => d.country_codes as string[]),
-      ].filter((c) => (note.country_codes as string[]).includes(c));
-      if (
-        note.status !== 'awaiting_endorsement' ||
-        authority.length === 0 ||
-        note.endorsement_requested_at === null
-      )
-        throw new HttpError(409, 'not awaiting your endorsement');
-      const [revisionRow] = await tx(SQL.revision, [note.id, note.current_revision]);
-      const revision = unalias(revisionRow, 'Revision');
-      const covered = (await tx(SQL.endorsed, [revision.id, 'endorsed']))
-        .map((r) => unalias(r, 'Endorsement'))
-        .filter((r) => r.withdrawn_at === null)
-        .map((r) => r.country_code as string);
-      const mine = authority.filter((c) => !covered.includes(c));
-      if (mine.length !== 1 || covered.length + 1 < (note.country_codes as string[]).length)
-        throw new HttpError(409, 'the baseline endorses the last country of a note only');
-      await tx(SQL.insertEndorsement, [
-        note.id,
-        revision.id,
-        mine[0],
-        'endorsed',
-        'resident_coordinator',
-        actor.id,
-        null,
-        null,
-      ]);
-      const requestId = String(request.id);
+      const { kinds, authority } = await access(tx, actor, note);
+      if (kinds.size === 0) throw new HttpError(404, 'Concept note was not found');
+      const countries = note.country_codes as string[];
+      const [revisionRow] = note.current_revision
+        ? await tx(SQL.revision, [note.id, note.current_revision])
+        : [];
+      const revision = revisionRow ? unalias(revisionRow, 'Revision') : null;
+      const covered = revision
+        ? (await tx(SQL.endorsed, [revision.id, 'endorsed']))
+            .map((r) => unalias(r, 'Endorsement'))
+            .filter((r) => r.withdrawn_at === null)
+            .map((r) => r.country_code as string)
+        : [];
+      // The record's time is the application's, not the database's.
+      const endorsedAt = new Date();
+      if (authority.length === 0) throw new HttpError(403, 'Your role on this note does not allow: endorse');
+      const mine = authority.filter((a) => !covered.includes(a.countryCode));
+      const last = covered.length + mine.length >= countries.length;
+      allow(note.status, last ? 'complete_endorsement' : 'endorse', kinds);
+      if (mine.length === 0)
+        throw new HttpError(409, 'Every country you can endorse for is already endorsed on this revision');
+      if (!revision) throw new HttpError(500, 'no current revision');
+      await tx(
+        SQL.insertEndorsements(mine.length),
+        mine.flatMap((a) => [
+          note.id,
+          revision.id,
+          a.countryCode,
+          'endorsed',
+          a.onBehalfOf ? 'acting' : 'resident_coordinator',
+          actor.id,
+          a.onBehalfOf,
+          comment,
+          endorsedAt,
+        ]),
+      );
       await tx(SQL.insertAudit, [
         actor.id,
         'concept_note.endorsed',
         'concept_note',
         note.id,
         null,
-        JSON.stringify({ countryCodes: mine, revision: revision.number, comment: null, actingFor: null }),
-        requestId,
-      ]);
-      const year = now.getUTCFullYear();
-      const [{ last }] = await tx(SQL.referenceCounter, [year]);
-      const referenceCode = `MIG-CN-${year}-${String(last).padStart(4, '0')}`;
-      await tx(SQL.noteReload, [note.id]);
-      await tx(SQL.submitNote, [referenceCode, 'submitted', now, note.id]);
-      const [meeting] = await tx(SQL.targetMeeting, [now]);
-      await tx(SQL.setTarget, [note.id, meeting?.id ?? null]);
-      await tx(SQL.insertAudit, [
-        actor.id,
-        'concept_note.submitted',
-        'concept_note',
-        note.id,
-        JSON.stringify({ status: 'awaiting_endorsement' }),
         JSON.stringify({
-          status: 'submitted',
-          referenceCode,
+          countryCodes: mine.map((a) => a.countryCode),
           revision: revision.number,
-          submittedAt: now.toISOString(),
-          targetMeetingId: meeting?.id ?? null,
+          comment,
+          actingFor: mine.find((a) => a.onBehalfOf)?.onBehalfOf ?? null,
         }),
         requestId,
       ]);
-      const team = (await tx(SQL.team, [note.id])).map((r) => unalias(r, 'u'));
-      const officials = (
-        await tx(SQL.officials, [note.country_codes, ['resident_coordinator', 'rc_office']])
-      ).map((r) => unalias(r, 'u'));
-      const recipients = [...new Map([...team, ...officials].map((u) => [u.id as string, u])).values()];
-      if (recipients.length) {
-        const values = recipients.flatMap((user) => {
-          const notificationId = randomUUID();
-          return [
-            notificationId,
-            user.email,
-            user.id,
-            'concept_note_submitted',
-            user.locale,
-            JSON.stringify({
-              recipientName: user.name,
-              noteTitle: note.title,
-              referenceCode,
-              noteUrl: `${options.publicUrl}/concept-notes/${note.id}`,
-              submittedAt: now.toISOString(),
-              _timeZone: user.time_zone,
-            }),
-            `<${notificationId}@${options.mailDomain}>`,
-            `concept_note_submitted:${note.id}:submitted-${revision.number}:${user.id}`,
-            'concept_note',
-            note.id,
-            requestId,
-          ];
-        });
-        await tx(SQL.notifications(recipients.length), values);
-      }
+      if (last) await submit(tx, actor, note, revision, requestId);
       await tx('COMMIT');
       noteId = note.id;
     } catch (error) {
-      await client.query('ROLLBACK');
+      await tx('ROLLBACK');
       throw error;
     } finally {
       client.release();
@@ -552,6 +647,97 @@ export async function startRawServer(options: {
     const [fresh] = await query(SQL.noteFindOne, [noteId]);
     return view(query, unalias(fresh, 'ConceptNote'));
   });
+
+  /** The note is submitted now (EndorsementsService.submit): reference code, status, meeting, audit, e-mails. */
+  async function submit(tx: Query, actor: Actor, note: Row, revision: Row, requestId: string) {
+    const now = new Date();
+    const from = note.status as string;
+    let referenceCode = note.reference_code as string | null;
+    if (referenceCode === null) {
+      const year = now.getUTCFullYear();
+      const [{ last }] = await tx(SQL.referenceCounter, [year]);
+      referenceCode = `MIG-CN-${year}-${String(last).padStart(4, '0')}`;
+    }
+    const changes: Row = { reference_code: referenceCode, status: 'submitted', submitted_at: now };
+    // A resubmission after a revision request answers it (ConceptNoteRevisions.closeRequest).
+    const answered =
+      note.revision_requested_at === null
+        ? null
+        : {
+            kind: note.revision_kind,
+            source: note.revision_source,
+            points: note.revision_points,
+            responses: note.revision_responses,
+            requestedAt: iso(note.revision_requested_at),
+            dueAt: iso(note.revision_due_at),
+          };
+    if (answered) {
+      Object.assign(changes, {
+        revision_kind: null,
+        revision_source: null,
+        revision_points: [],
+        revision_responses: [],
+        revision_requested_at: null,
+        revision_due_at: null,
+      });
+    }
+    // TypeORM's save: the row as stored, then the columns that differ from it, with the activity stamp.
+    const stored = unalias((await tx(SQL.noteReload, [note.id]))[0], 'ConceptNote');
+    changes.last_activity_at = new Date();
+    const changed = NOTE.filter((c) => c in changes && differs(stored[c], changes[c]));
+    await tx(SQL.updateNote(changed), [
+      ...changed.map((c) => (JSONB.has(c) ? JSON.stringify(changes[c]) : changes[c])),
+      note.id,
+    ]);
+    const [meeting] = await tx(SQL.targetMeeting, [now]);
+    await tx(SQL.setTarget, [note.id, meeting?.id ?? null]);
+    if (meeting?.status === 'agenda_closed') await tx(SQL.lateAgendaItem, [meeting.id, note.id]);
+    await tx(SQL.insertAudit, [
+      actor.id,
+      'concept_note.submitted',
+      'concept_note',
+      note.id,
+      JSON.stringify({ status: from }),
+      JSON.stringify({
+        status: 'submitted',
+        referenceCode,
+        revision: revision.number,
+        submittedAt: now.toISOString(),
+        targetMeetingId: meeting?.id ?? null,
+        ...(answered ? { revisionRequest: answered } : {}),
+      }),
+      requestId,
+    ]);
+    const team = (await tx(SQL.team, [note.id])).map((r) => unalias(r, 'u'));
+    const endorsed = note.scope === 'national' || note.scope === 'multi_country';
+    const officials = endorsed ? await countryOfficials(tx, note.country_codes as string[]) : [];
+    const recipients = [...new Map([...team, ...officials].map((u) => [u.id as string, u])).values()];
+    if (recipients.length === 0) return;
+    const values = recipients.flatMap((user) => {
+      const notificationId = randomUUID();
+      return [
+        notificationId,
+        user.email,
+        user.id,
+        'concept_note_submitted',
+        user.locale,
+        JSON.stringify({
+          recipientName: user.name,
+          noteTitle: note.title,
+          referenceCode,
+          noteUrl: `${options.publicUrl}/concept-notes/${note.id}`,
+          submittedAt: now.toISOString(),
+          _timeZone: user.time_zone,
+        }),
+        `<${notificationId}@${options.mailDomain}>`,
+        `concept_note_submitted:${note.id}:submitted-${revision.number}:${user.id}`,
+        'concept_note',
+        note.id,
+        requestId,
+      ];
+    });
+    await tx(SQL.notifications(recipients.length), values);
+  }
 
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {

@@ -103,7 +103,7 @@ export async function seedNotes(db: Client, from: number, count: number): Promis
        gender_marker, gender_justification, human_rights_marker, human_rights_justification,
        child_sensitivity_marker, child_sensitivity_justification, beneficiaries, theory_of_change,
        expected_results, sustainability, risks, lead_user_id, current_revision, endorsement_requested_at,
-       submitted_at, withdrawn_at, withdrawal_reason, created_at, updated_at, version)
+       submitted_at, withdrawn_at, withdrawal_reason, created_at, updated_at, last_activity_at, version)
      SELECT id,
             CASE WHEN status NOT IN ('draft', 'awaiting_endorsement') THEN 'MIG-CN-' || (2024 + i % 3) || '-' || lpad(i::text, 6, '0') END,
             status,
@@ -137,7 +137,7 @@ export async function seedNotes(db: Client, from: number, count: number): Promis
             CASE WHEN status NOT IN ('draft', 'awaiting_endorsement') THEN updated - interval '20 days' END,
             CASE WHEN status = 'withdrawn' THEN updated END,
             CASE WHEN status = 'withdrawn' THEN 'Funding found elsewhere.' END,
-            updated - interval '60 days', updated, 1 + i % 5
+            updated - interval '60 days', updated, updated, 1 + i % 5
        FROM seed_notes`,
   );
   // The lead, and a second member on two notes of three.
@@ -174,6 +174,17 @@ export async function seedNotes(db: Client, from: number, count: number): Promis
        JOIN users rc ON rc.email = lower(cc) || '.rc@bench.test'
       WHERE n.status NOT IN ('draft', 'awaiting_endorsement') AND n.scope IN ('national', 'multi_country')`,
   );
+  // The countries endorsement requests covered (regional and global notes: their submission), as
+  // the application records them: the officials of those countries see the note from then on.
+  await db.query(
+    `INSERT INTO endorsement_request_countries (note_id, country_code, first_requested_at)
+     SELECT c.id, cc, coalesce(c.endorsement_requested_at, c.submitted_at)
+       FROM concept_notes c
+       JOIN seed_notes n ON n.id = c.id
+       CROSS JOIN LATERAL unnest(c.country_codes) cc
+      WHERE c.endorsement_requested_at IS NOT NULL
+         OR (c.scope IN ('regional', 'global') AND c.submitted_at IS NOT NULL)`,
+  );
   await db.query('COMMIT');
 }
 
@@ -209,6 +220,12 @@ export async function seedAwaiting(db: Client, count: number, tag: string): Prom
   await db.query(
     `INSERT INTO concept_note_revisions (note_id, number, content, content_hash, created_by_id)
      SELECT id, 1, jsonb_build_object('title', title), md5(id::text), lead_user_id FROM concept_notes WHERE id = ANY($1::uuid[])`,
+    [notes.rows.map((n) => n.id)],
+  );
+  // The request covered the note's country: its RC sees the note and may endorse it.
+  await db.query(
+    `INSERT INTO endorsement_request_countries (note_id, country_code, first_requested_at)
+     SELECT id, unnest(country_codes), endorsement_requested_at FROM concept_notes WHERE id = ANY($1::uuid[])`,
     [notes.rows.map((n) => n.id)],
   );
   await db.query('COMMIT');
