@@ -103,3 +103,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: false });
 }
+
+/**
+ * Chooses the interface language from the header as a signed-in user does, and waits until the
+ * profile has it (saved by PATCH /me and kept in the session), so the next page load speaks it.
+ */
+export async function chooseLanguage(page: Page, label: string, locale: string): Promise<void> {
+  await page.getByLabel(label).selectOption(locale);
+  const stored = `JSON.parse(sessionStorage.getItem('mptf.session') || 'null')?.user?.locale`;
+  for (const deadline = Date.now() + 15_000; ;) {
+    if ((await page.evaluate<string | undefined>(stored)) === locale) return;
+    if (Date.now() > deadline) throw new Error(`the profile did not take the language ${locale}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

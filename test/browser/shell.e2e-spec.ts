@@ -1,6 +1,7 @@
 import { createUser, TEST_PASSWORD } from '../harness';
 import {
   accessibilityViolations,
+  chooseLanguage,
   openPage,
   screenshot,
   signIn,
@@ -94,7 +95,7 @@ describe('the web application shell', () => {
     const user = await createUser(env.system, { roles: ['applicant'], organizationCode: 'IOM' });
     const page = await openPage(env);
     await signIn(page, user.email);
-    await page.getByLabel('Language').selectOption('fr');
+    await chooseLanguage(page, 'Language', 'fr');
     await page.getByRole('navigation', { name: 'Navigation principale' }).waitFor();
     await page.locator('html[lang="fr"]').waitFor({ state: 'attached' });
     const [row] = await env.system.dataSource.query(`SELECT locale FROM users WHERE id = $1`, [user.id]);

@@ -5,6 +5,7 @@ import { createUser, TestClock } from '../harness';
 import { PDF_BYTES } from '../factories';
 import {
   accessibilityViolations,
+  chooseLanguage,
   openPage,
   screenshot,
   signIn,
@@ -351,7 +352,7 @@ describe('the story of a concept note, in a browser', () => {
       if (!page) {
         page = await openPage(env, 'en-GB', 'Asia/Amman');
         await signIn(page, people[who].email);
-        await page.getByLabel('Language').selectOption('ar');
+        await chooseLanguage(page, 'Language', 'ar');
         await page.locator('html[dir="rtl"]').waitFor({ state: 'attached' });
         pages.set(who, page);
       }
