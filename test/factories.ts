@@ -98,3 +98,35 @@ export async function readyDraft(
     throw new Error(`template upload failed: ${attached.status} ${JSON.stringify(attached.body)}`);
   return id;
 }
+
+/**
+ * Runs requests at once while a SHARE lock on `table` holds back every insert into it, and lets
+ * them go only when each waits on a lock: they are then all past their reads, unless one waits
+ * for another's row lock. This makes a race that timing alone would rarely produce.
+ */
+export async function racing(
+  system: TestSystem,
+  table: string,
+  requests: Promise<HttpAnswer>[],
+): Promise<HttpAnswer[]> {
+  const blocker = system.dataSource.createQueryRunner();
+  await blocker.connect();
+  await blocker.startTransaction();
+  try {
+    await blocker.query(`LOCK TABLE ${table} IN SHARE MODE`);
+    const answers = Promise.all(requests);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [{ n }] = await system.dataSource.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (n >= requests.length || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await blocker.commitTransaction();
+    return await answers;
+  } finally {
+    if (blocker.isTransactionActive) await blocker.rollbackTransaction();
+    await blocker.release();
+  }
+}

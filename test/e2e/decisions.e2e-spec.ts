@@ -7,7 +7,7 @@ import { CutoffService } from '../../src/meetings/cutoff.service';
 import { EmailTemplates, TEMPLATE_ROOT } from '../../src/notifications/templates';
 import type { ReceivedMail } from '../smtp-receiver';
 import { actor, http, startTestSystem, TestClock, type HttpAnswer, type TestSystem } from '../harness';
-import { readyDraft } from '../factories';
+import { racing, readyDraft } from '../factories';
 
 /**
  * Decisions, the pipeline and the figures over HTTP (DESIGN §3 "Decisions", "pipeline"; §4 decisions,
@@ -312,34 +312,6 @@ describe('decisions, the pipeline and the figures', () => {
       ids.every((id) => messages.some((m) => notificationId(m) === id)),
     );
     return system.smtp.messages.filter((m) => ids.includes(notificationId(m)));
-  }
-
-  /**
-   * Runs requests at once while a SHARE lock on decisions holds back every insert into it, and lets
-   * them go only when two backends wait on a lock: both requests are then past their reads (or the
-   * second waits for the first's meeting lock).
-   */
-  async function racing(requests: Promise<HttpAnswer>[]): Promise<HttpAnswer[]> {
-    const blocker = system.dataSource.createQueryRunner();
-    await blocker.connect();
-    await blocker.startTransaction();
-    try {
-      await blocker.query('LOCK TABLE decisions IN SHARE MODE');
-      const answers = Promise.all(requests);
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const [{ n }] = await system.dataSource.query<{ n: number }[]>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (n >= requests.length || Date.now() > deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await blocker.commitTransaction();
-      return await answers;
-    } finally {
-      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
-      await blocker.release();
-    }
   }
 
   async function auditCount(entityId: string, action: string): Promise<number> {
@@ -701,7 +673,7 @@ describe('decisions, the pipeline and the figures', () => {
     // Each alone fits (600,000 ≤ 1,000,000); together they would not. To make the race real, the
     // test holds inserts into decisions back until both requests are inside their transactions: both
     // have read what is committed by then, unless the meeting lock makes the second wait for the first.
-    const answers = await racing([fund(a, 600000), fund(b, 600000)]);
+    const answers = await racing(system, 'decisions', [fund(a, 600000), fund(b, 600000)]);
     expect(answers.map((x) => x.status).sort()).toEqual([201, 409]);
     const lost = answers.find((x) => x.status === 409)!;
     expect(lost.body).toMatchObject({
@@ -713,7 +685,7 @@ describe('decisions, the pipeline and the figures', () => {
 
     // What fits goes through, together.
     const loser = answers[0].status === 409 ? a : b;
-    const fits = await racing([fund(loser, 250000), fund(c, 150000)]);
+    const fits = await racing(system, 'decisions', [fund(loser, 250000), fund(c, 150000)]);
     expect(fits.map((x) => x.status)).toEqual([201, 201]);
     // Reaching the envelope exactly is within it; one cent more needs a reason.
     expect(problem(await fund(d, 0.01))).toMatchObject({ status: 409, code: 'DECISION.OVER_ENVELOPE' });

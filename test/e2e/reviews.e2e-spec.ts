@@ -1,6 +1,6 @@
 import type { ReceivedMail } from '../smtp-receiver';
 import { actor, http, startTestSystem, TestClock, type HttpAnswer, type TestSystem } from '../harness';
-import { readyDraft } from '../factories';
+import { racing, readyDraft } from '../factories';
 import { pdfText } from '../pdf-readback';
 import { getQueueToken } from '@nestjs/bullmq';
 import ExcelJS from 'exceljs';
@@ -227,34 +227,6 @@ describe('reviews', () => {
     return { rows, mails: system.smtp.messages.filter((m) => ids.includes(header(m))) };
   }
 
-  /**
-   * Runs requests at once while a SHARE lock on review_assignments holds back every insert into it,
-   * and lets them go only when each waits on a lock: both are then past their reads, unless one
-   * waits for the other's lock on the reviewer.
-   */
-  async function racing(requests: Promise<HttpAnswer>[]): Promise<HttpAnswer[]> {
-    const blocker = system.dataSource.createQueryRunner();
-    await blocker.connect();
-    await blocker.startTransaction();
-    try {
-      await blocker.query('LOCK TABLE review_assignments IN SHARE MODE');
-      const answers = Promise.all(requests);
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const [{ n }] = await system.dataSource.query<{ n: number }[]>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (n >= requests.length || Date.now() > deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await blocker.commitTransaction();
-      return await answers;
-    } finally {
-      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
-      await blocker.release();
-    }
-  }
-
   /** What must not appear anywhere in an answer about a reviewer kept anonymous. */
   const identity = (who: SignedIn) => [who.user.id, who.user.name, who.user.email];
   function expectAnonymous(body: unknown, ...people: SignedIn[]): void {
@@ -450,7 +422,10 @@ describe('reviews', () => {
     const [fourth, fifth] = [await inReviewNote(), await inReviewNote()];
     const halfBusy = await reviewer('UNHCR');
     await assigned(first.id, halfBusy);
-    const answers = await racing([assign(fourth.id, halfBusy), assign(fifth.id, halfBusy)]);
+    const answers = await racing(system, 'review_assignments', [
+      assign(fourth.id, halfBusy),
+      assign(fifth.id, halfBusy),
+    ]);
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
     expect(answers.find((a) => a.status === 409)!.body).toMatchObject({
       code: 'REVIEW.LOAD_CAP_REACHED',

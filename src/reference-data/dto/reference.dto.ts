@@ -197,7 +197,8 @@ export class FundRulesView {
 const CODE = /^[A-Z][A-Z0-9]{0,9}$/;
 const CODE_MESSAGE = 'must be 1–10 capital letters or digits, starting with a letter (such as E9 or Q3)';
 
-export class ScreeningCriterionDto {
+/** What every criterion has: a code and a title. */
+class CriterionDto {
   @ApiProperty({ example: 'E9', pattern: CODE.source })
   @IsString()
   @Matches(CODE, { message: CODE_MESSAGE })
@@ -208,7 +209,9 @@ export class ScreeningCriterionDto {
   @Length(3, 500)
   @Transform(trim)
   title!: string;
+}
 
+export class ScreeningCriterionDto extends CriterionDto {
   @ApiProperty({
     description:
       'Checked by the system from the note and pre-filled in screening: only, and always, for the codes ' +
@@ -241,18 +244,7 @@ export class QualityScaleDto {
   labels!: Record<string, string>;
 }
 
-export class QualityCriterionDto {
-  @ApiProperty({ example: 'Q1', pattern: CODE.source })
-  @IsString()
-  @Matches(CODE, { message: CODE_MESSAGE })
-  code!: string;
-
-  @ApiProperty({ maxLength: 500 })
-  @IsString()
-  @Length(3, 500)
-  @Transform(trim)
-  title!: string;
-
+export class QualityCriterionDto extends CriterionDto {
   @ApiProperty({ example: 20, minimum: 1, maximum: 100, description: 'The weights of a set add up to 100' })
   @IsInt({ message: 'must be a whole number' })
   @Min(1)
