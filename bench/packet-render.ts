@@ -14,7 +14,7 @@
  * read and parsed, code not yet optimised), then three warm ones, as compiled JavaScript (see
  * compile()).
  *
- *   npm run bench:packet            (BENCH_NOTES=50,100,200 to change the sizes)
+ *   npm run bench:packet            (BENCH_PACKET_NOTES=50,100,200 to change the sizes)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ import {
 import { fontkitAdapter, loadFaces } from '../src/packets/pdf/fonts';
 import { record } from './record';
 
-const SIZES = (process.env.BENCH_NOTES ?? '50,100,200')
+const SIZES = (process.env.BENCH_PACKET_NOTES ?? '50,100,200')
   .split(',')
   .map((size) => Number(size.trim()))
   .filter((size) => Number.isInteger(size) && size > 0)
@@ -255,7 +255,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(await child(mode, Number(process.argv[3]), process.argv[4])));
     return;
   }
-  if (SIZES.length === 0) throw new Error('BENCH_NOTES: give one or more agenda sizes, e.g. 50,200');
+  if (SIZES.length === 0) throw new Error('BENCH_PACKET_NOTES: give one or more agenda sizes, e.g. 50,200');
   const script = compile();
   const runs: {
     notes: number;
@@ -280,6 +280,8 @@ async function main(): Promise<void> {
         `peak RSS ${Math.round(raw.maxRssMb)} MB, RSS added ${Math.round(added(raw))} MB`,
     );
   }
+  // The time goal is the one set for a 100-note agenda; memory must stay under its goal at every size.
+  const timeGoal = (notes: number) => (notes === 100 ? '≤ 3000 ms' : undefined);
   const figures: Parameters<typeof record>[0] = runs.flatMap(({ notes, ours, raw }) => [
     {
       name: `packet render, ${notes} notes (cold, first in process)`,
@@ -287,7 +289,7 @@ async function main(): Promise<void> {
       unit: 'ms',
       baseline: Math.round(raw.coldMs),
       ratio: ratio(ours.coldMs, raw.coldMs),
-      goal: '≤ 3000 ms',
+      goal: timeGoal(notes),
     },
     {
       name: `packet render, ${notes} notes (warm, median of ${WARM_RUNS})`,
@@ -295,7 +297,7 @@ async function main(): Promise<void> {
       unit: 'ms',
       baseline: Math.round(raw.warmMs),
       ratio: ratio(ours.warmMs, raw.warmMs),
-      goal: '≤ 3000 ms',
+      goal: timeGoal(notes),
     },
     {
       name: `packet render, ${notes} notes (peak RSS)`,
