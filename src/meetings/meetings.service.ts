@@ -286,20 +286,21 @@ export class MeetingsService {
       if (!['submitted', 'in_review', 'ready_for_committee', 'approved'].includes(note.status)) {
         throw MeetingErrors.noteNotEligible(`a note in status ${note.status} cannot be placed on an agenda`);
       }
-      if (await manager.existsBy(AgendaItem, { meetingId, noteId: note.id }))
-        throw MeetingErrors.alreadyOnAgenda();
+      // A note removed from this agenda may be placed on it again: its item comes back, listed last.
+      const earlier = await manager.findOneBy(AgendaItem, { meetingId, noteId: note.id });
+      if (earlier && earlier.status !== 'removed') throw MeetingErrors.alreadyOnAgenda();
       const revision = await manager.findOneByOrFail(Revision, {
         noteId: note.id,
         number: note.currentRevision,
       });
       const position = ((await manager.maximum(AgendaItem, 'position', { meetingId })) ?? 0) + 1;
       const item = await manager.save(
-        manager.create(AgendaItem, {
-          meetingId,
-          noteId: note.id,
+        Object.assign(earlier ?? manager.create(AgendaItem, { meetingId, noteId: note.id }), {
           revisionId: revision.id,
           position,
           groupLabel: note.primaryThematicAreaCode,
+          status: 'listed' as const,
+          statusReason: null,
           lateExceptionReason: dto.reason,
         }),
       );
@@ -312,7 +313,7 @@ export class MeetingsService {
         action: 'agenda.late_exception',
         entityType: 'meeting',
         entityId: meetingId,
-        after: { noteId: note.id, reason: dto.reason, itemId: item.id },
+        after: { noteId: note.id, reason: dto.reason, itemId: item.id, placedAgain: earlier !== null },
       });
       await this.audit.record(manager, {
         actorId: actor.id,
@@ -326,7 +327,8 @@ export class MeetingsService {
         note,
         await this.followers(manager, note),
         'placed_on_agenda',
-        `placed-${item.id}`,
+        // An item removed and placed again tells the team again.
+        `placed-${item.id}-${this.clock.now().getTime()}`,
         { ...meetingMailFields(meeting), reason: dto.reason },
       );
       return { value: item, outbox, schedule: [] };

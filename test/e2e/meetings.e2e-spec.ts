@@ -888,6 +888,44 @@ describe('meetings, the cut-off and the agenda', () => {
     expect(await outbox('note_retargeted', late)).toEqual([]);
   });
 
+  it('puts a note removed by mistake back on the same agenda by a late exception, listed last, and tells its team again', async () => {
+    clock.set('2044-01-01T08:00:00.000Z');
+    const march = await schedule('Steering Committee, March 2044', '2044-03-01T10:00');
+    const first = await submitAt('2044-01-05T08:00:00.000Z');
+    const second = await submitAt('2044-01-06T08:00:00.000Z');
+    await closeAtCutoff(march);
+    const itemOf = async (noteId: string) =>
+      (await agenda(march.id)).items.find((i) => i.conceptNoteId === noteId)!;
+    const removedItem = await itemOf(first);
+    clock.set('2044-01-20T08:00:00.000Z');
+    must(
+      await http(system, 'PATCH', meetingPath(march.id, `/agenda/${removedItem.id}`), {
+        token: secretariat.token,
+        body: { status: 'removed', reason: 'Removed by mistake.' },
+      }),
+    );
+    const place = () =>
+      http(system, 'POST', meetingPath(march.id, '/agenda'), {
+        token: secretariat.token,
+        body: { conceptNoteId: first, reason: 'Removed by mistake; back on the agenda.' },
+      });
+    const placed = must(await place(), 201);
+    expect(placed.body).toMatchObject({
+      id: removedItem.id,
+      status: 'listed',
+      statusReason: null,
+      lateExceptionReason: 'Removed by mistake; back on the agenda.',
+    });
+    expect(await targetOf(first)).toBe(march.id);
+    // Notes left waiting by earlier tests joined this agenda too; the one placed again is last.
+    const items = (await agenda(march.id)).items.map((i) => [i.conceptNoteId, i.status]);
+    expect(items.at(-1)).toEqual([first, 'listed']);
+    expect(items).toContainEqual([second, 'listed']);
+    expect((await outbox('placed_on_agenda', first)).length).toBeGreaterThan(0);
+    // Listed now: a second late exception for it is refused.
+    expect(problem(await place())).toMatchObject({ status: 409, code: 'MEETING.ALREADY_ON_AGENDA' });
+  });
+
   it('serves each meeting and its cut-off in the calendar feed to the current token only', async () => {
     const anonymous = await http(system, 'GET', '/api/v1/calendar.ics');
     expect(anonymous.status).toBe(401);
