@@ -72,6 +72,19 @@ export class AuthController {
     return this.auth.resetPassword(dto, request.ip);
   }
 
+  @Post('refresh')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: TokenView,
+    description:
+      'A new token for the session of the one sent, which must still be valid; 401 AUTH.SESSION_TOO_OLD once SESSION_MAX_AGE has passed since the sign-in',
+  })
+  refresh(@CurrentActor() actor: Actor, @Req() request: FastifyRequest): Promise<TokenView> {
+    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    return this.auth.refresh(actor, token);
+  }
+
   @Post('dashboard-session')
   @Roles('admin', 'secretariat')
   @ApiBearerAuth()

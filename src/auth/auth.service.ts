@@ -26,7 +26,13 @@ import type {
   TokenView,
 } from './dto/auth.dto';
 import { RateLimitService } from '../common/rate-limit.service';
-import { DASHBOARD_TTL_SECONDS, JWT_ALGORITHM, TOKEN_AUDIENCE, TOKEN_ISSUER } from './tokens';
+import {
+  DASHBOARD_TTL_SECONDS,
+  JWT_ALGORITHM,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  type AccessClaims,
+} from './tokens';
 
 @Injectable()
 export class AuthService {
@@ -243,6 +249,20 @@ export class AuthService {
     return this.issue({ ...user, passwordHash });
   }
 
+  /**
+   * A fresh access token for a session still valid (the guard checked the one sent: signature,
+   * expiry, epoch, active user), keeping the time of the sign-in: a session is refreshed for at
+   * most SESSION_MAX_AGE after it began, then its user signs in again.
+   */
+  async refresh(actor: Actor, token: string): Promise<TokenView> {
+    const claims = this.jwt.decode<AccessClaims>(token);
+    const authTime = claims.auth_time ?? claims.iat;
+    const age = this.clock.now().getTime() / 1000 - authTime;
+    if (age > this.config.jwt.sessionMaxAgeSeconds) throw AuthErrors.sessionTooOld();
+    const user = await this.dataSource.getRepository(User).findOneByOrFail({ id: actor.id });
+    return this.issue(user, authTime);
+  }
+
   /** Stores a new password hash and moves the session epoch on; answers the new epoch. */
   private async setPassword(
     manager: EntityManager,
@@ -283,9 +303,13 @@ export class AuthService {
     return { token, expiresAt: new Date(this.clock.now().getTime() + DASHBOARD_TTL_SECONDS * 1000) };
   }
 
-  private async issue(user: User): Promise<TokenView> {
+  /** A new access token; `authTime` (seconds) is when the user signed in, now unless refreshing. */
+  private async issue(
+    user: User,
+    authTime = Math.floor(this.clock.now().getTime() / 1000),
+  ): Promise<TokenView> {
     const accessToken = await this.jwt.signAsync(
-      { sub: user.id, ver: user.sessionEpoch },
+      { sub: user.id, ver: user.sessionEpoch, auth_time: authTime },
       {
         audience: TOKEN_AUDIENCE.api,
         issuer: TOKEN_ISSUER,

@@ -10,6 +10,8 @@ export interface AccessClaims {
   sub: string;
   /** The user's session epoch when the token was signed (absent in tokens signed before it existed: 0). */
   ver?: number;
+  /** When the user signed in (seconds, application clock); a refresh keeps it. Absent: `iat`. */
+  auth_time?: number;
   aud: string;
   iss: string;
   iat: number;

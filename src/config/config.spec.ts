@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       port: 3000,
       publicUrl: 'http://localhost:3000',
-      jwt: { secret: SECRET, ttlSeconds: 15 * 60 },
+      jwt: { secret: SECRET, ttlSeconds: 15 * 60, sessionMaxAgeSeconds: 12 * 60 * 60 },
       smtpUrl: 'smtp://127.0.0.1:1025',
       mailFrom: 'Migration MPTF <no-reply@migration-mptf.example.org>',
       packetAttachMaxBytes: 10 * 1024 * 1024,

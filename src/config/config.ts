@@ -63,6 +63,9 @@ class EnvSchema {
   @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT15M' })
   JWT_TTL = 'PT15M';
 
+  @Matches(ISO_DURATION, { message: 'must be an ISO-8601 duration such as PT12H' })
+  SESSION_MAX_AGE = 'PT12H';
+
   @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an smtp:// URL' })
   SMTP_URL = 'smtp://127.0.0.1:1025';
 
@@ -165,7 +168,8 @@ export interface AppConfig {
   redisUrl: string;
   port: number;
   publicUrl: string;
-  jwt: { secret: string; ttlSeconds: number };
+  /** ttlSeconds: an access token's life; sessionMaxAgeSeconds: how long refreshing may extend a sign-in. */
+  jwt: { secret: string; ttlSeconds: number; sessionMaxAgeSeconds: number };
   smtpUrl: string;
   mailFrom: string;
   bootstrapAdmin?: { email: string; password: string };
@@ -221,6 +225,7 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
   });
   for (const [variable, value] of [
     ['JWT_TTL', env.JWT_TTL],
+    ['SESSION_MAX_AGE', env.SESSION_MAX_AGE],
     ['PACKET_OFFSET', env.PACKET_OFFSET],
     ['PACKET_LINK_TTL', env.PACKET_LINK_TTL],
     ['INVITATION_TTL', env.INVITATION_TTL],
@@ -251,7 +256,11 @@ export function loadConfig(source: Record<string, string | undefined>): AppConfi
     redisUrl: env.REDIS_URL,
     port: env.PORT,
     publicUrl: env.PUBLIC_URL.replace(/\/+$/, ''),
-    jwt: { secret: env.JWT_SECRET, ttlSeconds: seconds(env.JWT_TTL) },
+    jwt: {
+      secret: env.JWT_SECRET,
+      ttlSeconds: seconds(env.JWT_TTL),
+      sessionMaxAgeSeconds: seconds(env.SESSION_MAX_AGE),
+    },
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
     bootstrapAdmin:

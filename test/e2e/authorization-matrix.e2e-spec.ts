@@ -149,6 +149,16 @@ const MATRIX: Record<string, Operation> = {
       },
     ],
   },
+  'POST /api/v1/auth/refresh': {
+    cases: [
+      {
+        // The world's clock is months past its sign-ins, beyond SESSION_MAX_AGE: every signed-in
+        // caller is asked to sign in again (the refresh itself: test/e2e/password-reset.e2e-spec.ts).
+        on: 'sessions begun months ago',
+        expect: everyone(401),
+      },
+    ],
+  },
   'POST /api/v1/auth/dashboard-session': {
     cases: [{ expect: only({ admin: 200, secretariat: 200 }) }],
   },

@@ -190,4 +190,28 @@ describe('password reset ("forgot my password")', () => {
     );
     expect(event).toEqual({ action: 'user.password_changed' });
   });
+
+  it('refreshes a valid token for SESSION_MAX_AGE after the sign-in, keeping its start, then asks to sign in again', async () => {
+    const user = await createUser(system, { roles: ['applicant'], organizationCode: 'IOM' });
+    const signedInAt = clock.now().getTime();
+    const first = await signIn(system, user);
+    const refresh = (token: string) => http(system, 'POST', '/api/v1/auth/refresh', { token });
+
+    clock.set(new Date(signedInAt + 11 * 60 * 60 * 1000));
+    const renewed = await refresh(first);
+    expect(renewed.status).toBe(200);
+    expect(renewed.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { id: user.id } });
+    expect((await http(system, 'GET', '/api/v1/me', { token: renewed.body.accessToken })).status).toBe(200);
+
+    // The renewed token keeps the time of the sign-in: 12 hours after it, no more refreshing.
+    clock.set(new Date(signedInAt + 12 * 60 * 60 * 1000 + 1000));
+    const tooOld = await refresh(renewed.body.accessToken);
+    expect(tooOld.status).toBe(401);
+    expect(tooOld.body.code).toBe('AUTH.SESSION_TOO_OLD');
+    // The token itself still serves until it expires; a new sign-in starts a new session.
+    expect((await http(system, 'GET', '/api/v1/me', { token: renewed.body.accessToken })).status).toBe(200);
+    expect((await refresh(await signIn(system, user))).status).toBe(200);
+
+    expect((await refresh('not-a-token')).status).toBe(401);
+  });
 });

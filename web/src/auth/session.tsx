@@ -17,6 +17,8 @@ interface Stored {
 }
 
 const KEY = 'mptf.session';
+/** How long before its expiry a token is renewed. */
+const REFRESH_AHEAD_MS = 60_000;
 
 function readStored(): Stored | null {
   try {
@@ -68,6 +70,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (stored) void changeLanguage(stored.user.locale);
   }, [stored]);
+
+  // While the application is open, the token is renewed a minute before it expires, for as long as
+  // the server allows (SESSION_MAX_AGE after the sign-in); a refused renewal leaves the token to
+  // expire, and the next request ends the session with its notice.
+  const expiresAt = stored?.expiresAt;
+  useEffect(() => {
+    if (expiresAt === undefined) return;
+    const timer = setTimeout(
+      () => {
+        void api.POST('/api/v1/auth/refresh').then(({ data }) => {
+          if (!data) return;
+          save({ token: data.accessToken, expiresAt: Date.now() + data.expiresIn * 1000, user: data.user });
+        });
+      },
+      Math.max(0, expiresAt - Date.now() - REFRESH_AHEAD_MS),
+    );
+    return () => clearTimeout(timer);
+  }, [expiresAt, save]);
 
   const adopt = useCallback(
     (token: string, expiresIn: number, user: User) => {
