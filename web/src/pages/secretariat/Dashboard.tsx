@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap, type Schemas } from '../../api/client';
@@ -22,6 +23,48 @@ function CountCell({ value, max }: { value: number; max: number }) {
         {formatNumber(value, i18n.language, 0)}
       </span>
     </td>
+  );
+}
+
+/** A card with a table of counts by one dimension, a bar beside each, "none" when it is empty. */
+function CountTable({
+  caption,
+  heading,
+  rows,
+}: {
+  caption: string;
+  heading: string;
+  rows: { key: string; label: ReactNode; count: number }[];
+}) {
+  const { t } = useTranslation(['secretariat', 'common']);
+  const max = Math.max(0, ...rows.map((row) => row.count));
+  return (
+    <div className="card table-wrap">
+      <table>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{heading}</th>
+            <th scope="col" className="num">
+              {t('dashboard.notes')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={2}>{t('common:none')}</td>
+            </tr>
+          ) : null}
+          {rows.map((row) => (
+            <tr key={row.key}>
+              <th scope="row">{row.label}</th>
+              <CountCell value={row.count} max={max} />
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -89,11 +132,6 @@ function NextDates({ meetings }: { meetings: Meeting[] }) {
 
 function StatsTables({ stats, areas }: { stats: Stats; areas: Schemas['ThematicAreaView'][] }) {
   const { t, i18n } = useTranslation(['secretariat', 'common']);
-  const max = (values: number[]) => Math.max(0, ...values);
-  const statusMax = max(stats.byStatus.map((s) => s.count));
-  const areaMax = max(stats.byThematicArea.map((s) => s.count));
-  const regionMax = max(stats.byRegion.map((s) => s.count));
-  const backlogMax = max(stats.endorsementBacklog.map((s) => s.count));
   const areaTitle = (code: string) => areas.find((a) => a.code === code)?.title;
   return (
     <>
@@ -122,107 +160,49 @@ function StatsTables({ stats, areas }: { stats: Stats; areas: Schemas['ThematicA
         </dl>
       </Section>
       <div className="grid sec-grid">
-        <div className="card table-wrap">
-          <table>
-            <caption>{t('dashboard.byStatus')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('dashboard.status')}</th>
-                <th scope="col" className="num">
-                  {t('dashboard.notes')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {stats.byStatus.map((row) => (
-                <tr key={row.status}>
-                  <th scope="row">
-                    <Link to={`/concept-notes?status=${row.status}`}>{t(`common:status.${row.status}`)}</Link>
-                  </th>
-                  <CountCell value={row.count} max={statusMax} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div className="card table-wrap">
-          <table>
-            <caption>{t('dashboard.byThematicArea')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('dashboard.thematicArea')}</th>
-                <th scope="col" className="num">
-                  {t('dashboard.notes')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {stats.byThematicArea.length === 0 ? (
-                <tr>
-                  <td colSpan={2}>{t('common:none')}</td>
-                </tr>
-              ) : null}
-              {stats.byThematicArea.map((row) => (
-                <tr key={row.thematicAreaCode}>
-                  <th scope="row">
-                    {row.thematicAreaCode}
-                    {areaTitle(row.thematicAreaCode) ? (
-                      <span className="sec-area-title"> {areaTitle(row.thematicAreaCode)}</span>
-                    ) : null}
-                  </th>
-                  <CountCell value={row.count} max={areaMax} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div className="card table-wrap">
-          <table>
-            <caption>{t('dashboard.byRegion')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('dashboard.region')}</th>
-                <th scope="col" className="num">
-                  {t('dashboard.notes')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {stats.byRegion.length === 0 ? (
-                <tr>
-                  <td colSpan={2}>{t('common:none')}</td>
-                </tr>
-              ) : null}
-              {stats.byRegion.map((row) => (
-                <tr key={row.regionCode}>
-                  <th scope="row">{row.regionName}</th>
-                  <CountCell value={row.count} max={regionMax} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <div className="card table-wrap">
-          <table>
-            <caption>{t('dashboard.backlog')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('dashboard.daysWaiting')}</th>
-                <th scope="col" className="num">
-                  {t('dashboard.notes')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {stats.endorsementBacklog.map((row) => (
-                <tr key={row.bucket}>
-                  <th scope="row">{t('dashboard.days', { range: row.bucket })}</th>
-                  <CountCell value={row.count} max={backlogMax} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CountTable
+          caption={t('dashboard.byStatus')}
+          heading={t('dashboard.status')}
+          rows={stats.byStatus.map((row) => ({
+            key: row.status,
+            label: <Link to={`/concept-notes?status=${row.status}`}>{t(`common:status.${row.status}`)}</Link>,
+            count: row.count,
+          }))}
+        />
+        <CountTable
+          caption={t('dashboard.byThematicArea')}
+          heading={t('dashboard.thematicArea')}
+          rows={stats.byThematicArea.map((row) => ({
+            key: row.thematicAreaCode,
+            label: (
+              <>
+                {row.thematicAreaCode}
+                {areaTitle(row.thematicAreaCode) ? (
+                  <span className="sec-area-title"> {areaTitle(row.thematicAreaCode)}</span>
+                ) : null}
+              </>
+            ),
+            count: row.count,
+          }))}
+        />
+        <CountTable
+          caption={t('dashboard.byRegion')}
+          heading={t('dashboard.region')}
+          rows={stats.byRegion.map((row) => ({
+            key: row.regionCode,
+            label: row.regionName,
+            count: row.count,
+          }))}
+        />
+        <CountTable
+          caption={t('dashboard.backlog')}
+          heading={t('dashboard.daysWaiting')}
+          rows={stats.endorsementBacklog.map((row) => ({
+            key: row.bucket,
+            label: t('dashboard.days', { range: row.bucket }),
+            count: row.count,
+          }))}
+        />
       </div>
       <div className="card table-wrap">
         <table>
