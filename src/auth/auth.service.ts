@@ -9,7 +9,7 @@ import type { Actor } from '../common/auth/roles';
 import { Clock } from '../common/clock';
 import { UserView } from '../users/dto/user.dto';
 import { Invitation } from '../users/invitation.entity';
-import { hashInvitationToken, newInvitationToken } from '../users/invitations';
+import { hashOneTimeToken, newOneTimeToken } from './one-time-token';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PasswordReset } from './password-reset.entity';
 import { User } from '../users/user.entity';
@@ -95,7 +95,7 @@ export class AuthService {
   async requestPasswordReset(dto: RequestPasswordResetDto, ip: string): Promise<PasswordResetRequestedView> {
     await this.limits.consume('passwordResetIp', ip);
     await this.limits.consume('passwordResetEmail', dto.email);
-    const { token, hash: tokenHash } = newInvitationToken();
+    const { token, hash: tokenHash } = newOneTimeToken();
     const outbox = await this.dataSource.transaction(async (manager) => {
       const user = await manager
         .createQueryBuilder(User, 'u')
@@ -188,7 +188,7 @@ export class AuthService {
         .update(link.entity)
         .set({ [link.used]: now })
         .where(`token_hash = :tokenHash AND ${link.unused} AND expires_at > :now`, {
-          tokenHash: hashInvitationToken(dto.token),
+          tokenHash: hashOneTimeToken(dto.token),
           now,
         })
         .returning(['id', 'userId'])

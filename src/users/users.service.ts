@@ -21,7 +21,7 @@ import {
   UserView,
 } from './dto/user.dto';
 import { Invitation } from './invitation.entity';
-import { newInvitationToken } from './invitations';
+import { newOneTimeToken } from '../auth/one-time-token';
 import { missingScope, type UserScope } from './user-scope.rules';
 import { User } from './user.entity';
 import { UserErrors } from './users.errors';
@@ -100,7 +100,7 @@ export class UsersService implements OnApplicationBootstrap {
       thematicAreaCodes: dto.thematicAreaCodes ?? [],
     });
     await this.limits.consume('invitationSend', actor.id);
-    const { token, hash: tokenHash } = newInvitationToken();
+    const { token, hash: tokenHash } = newOneTimeToken();
     const { user, invitation, outbox } = await this.dataSource.transaction(async (manager) => {
       await this.checkReferences(manager, dto);
       const taken = await manager
@@ -145,7 +145,7 @@ export class UsersService implements OnApplicationBootstrap {
   /** Sends a new invitation to a user who has not set a password yet; earlier links stop working. */
   async reinvite(actor: Actor, userId: string): Promise<CreatedUserView> {
     await this.limits.consume('invitationSend', actor.id);
-    const { token, hash: tokenHash } = newInvitationToken();
+    const { token, hash: tokenHash } = newOneTimeToken();
     const { user, invitation, outbox } = await this.dataSource.transaction(async (manager) => {
       const user = await lockUser(manager, userId);
       if (user.passwordHash) throw UserErrors.alreadyActivated();
